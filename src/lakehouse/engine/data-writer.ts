@@ -34,7 +34,8 @@ interface ReturnedStats {
   filename: string;
   count: string;
   file_size_bytes: string;
-  column_statistics: { key: string; value: { key: string; value: string }[] }[];
+  /** column path → { min, max, null_count, … } (DuckDB MAPs arrive as plain objects). */
+  column_statistics: Record<string, Record<string, string>>;
 }
 
 /** Splits DuckDB's stats key `"a"."b"` into its path parts. */
@@ -117,11 +118,10 @@ export function deltaStats(r: ReturnedStats, schema: StructType): string {
   const minValues: Record<string, unknown> = {};
   const maxValues: Record<string, unknown> = {};
   const nullCount: Record<string, unknown> = {};
-  for (const col of r.column_statistics) {
-    const path = statsPath(col.key);
+  for (const [key, m] of Object.entries(r.column_statistics ?? {})) {
+    const path = statsPath(key);
     const t = fieldAt(schema, path);
     if (t === undefined || typeof t !== "string") continue;
-    const m = Object.fromEntries(col.value.map((e) => [e.key, e.value]));
     if (m["null_count"] !== undefined) setPath(nullCount, path, new RawJson(String(Number(m["null_count"]))));
     if (m["min"] !== undefined) {
       const v = statValue(m["min"], t, false);
@@ -187,6 +187,7 @@ export async function writeFiles(db: DuckDb, req: WriteFilesRequest): Promise<Wr
   const staging = join(req.tableRoot, STAGING_DIR, txnId);
   const prefix = kind === "cdc" ? "cdc-00000" : "part-00000";
   let written: ReturnedStats[] = [];
+  await fs.mkdir(join(req.tableRoot, STAGING_DIR), { recursive: true });
   try {
     const res = await db.query(`COPY (SELECT ${fileCols.join(", ")}, ${pidExpr} AS __pid FROM ${from}) TO ${quoteString(staging)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (__pid), WRITE_PARTITION_COLUMNS false, FILENAME_PATTERN '${prefix}-{uuid}-c000.snappy', RETURN_STATS)`);
     written = res.rows as unknown as ReturnedStats[];

@@ -54,6 +54,8 @@ export interface WriteRequest {
   /** Idempotent writes: skip if this appId already committed this version (txnAppId/txnVersion). */
   txn?: { appId: string; version: number };
   userMetadata?: string;
+  /** SQL INSERT: ANSI store-assignment casts between numeric types are allowed. */
+  ansiStoreAssignment?: boolean;
   /** CREATE OR REPLACE: start from an empty table in the same location. */
   replaceTable?: boolean;
 }
@@ -75,7 +77,20 @@ function findField(schema: StructType, name: string): StructField | undefined {
 }
 
 /** Target schema after applying enforcement/evolution rules; throws on a mismatch. */
-export function reconcileSchema(tableName: string, table: StructType, data: StructType, mergeSchema: boolean): StructType {
+const NUMERIC = /^(byte|short|integer|long|float|double|decimal)/;
+
+/**
+ * SQL INSERT follows Spark's ANSI store assignment: numeric values may be cast to the column's
+ * numeric type (overflow fails at run time) and dates to timestamps. DataFrame writes keep
+ * Delta's strict enforcement.
+ */
+function storeAssignable(from: DataType, to: DataType): boolean {
+  if (typeof from !== "string" || typeof to !== "string") return false;
+  if (NUMERIC.test(from) && NUMERIC.test(to)) return true;
+  return (from === "date" && to.startsWith("timestamp")) || (from.startsWith("timestamp") && to.startsWith("timestamp")) || from === "void";
+}
+
+export function reconcileSchema(tableName: string, table: StructType, data: StructType, mergeSchema: boolean, ansiStoreAssignment = false): StructType {
   const extra = data.fields.filter((f) => !findField(table, f.name));
   if (extra.length && !mergeSchema) {
     throw new SchemaMismatchError(tableName, `the data has column(s) [${extra.map((f) => `${f.name} ${typeToSql(f.type)}`).join(", ")}] that the table does not have (table columns: [${table.fields.map((f) => f.name).join(", ")}])`, { extraColumns: extra.map((f) => f.name) });
@@ -83,7 +98,7 @@ export function reconcileSchema(tableName: string, table: StructType, data: Stru
   const mismatched: string[] = [];
   for (const f of data.fields) {
     const t = findField(table, f.name);
-    if (t && !canUpcast(f.type, t.type) && !(isStruct(f.type) && isStruct(t.type))) mismatched.push(`${f.name}: table has ${typeToSql(t.type)}, data has ${typeToSql(f.type)}`);
+    if (t && !canUpcast(f.type, t.type) && !(ansiStoreAssignment && storeAssignable(f.type, t.type)) && !(isStruct(f.type) && isStruct(t.type))) mismatched.push(`${f.name}: table has ${typeToSql(t.type)}, data has ${typeToSql(f.type)}`);
   }
   if (mismatched.length) {
     throw new SchemaMismatchError(tableName, `incompatible column type(s) [${mismatched.join("; ")}]`, { columns: mismatched });
@@ -151,14 +166,14 @@ export async function executeWrite(ctx: OpContext, target: TableTarget, req: Wri
   let partitionColumns: string[];
   let configuration: Record<string, string>;
   if (snap && !overwriteSchema) {
-    schema = reconcileSchema(target.name, snap.schema, dataSchema, req.mergeSchema === true);
+    schema = reconcileSchema(target.name, snap.schema, dataSchema, req.mergeSchema === true, req.ansiStoreAssignment === true);
     partitionColumns = snap.partitionColumns;
     if (req.partitionBy?.length && req.partitionBy.join(",").toLowerCase() !== partitionColumns.join(",").toLowerCase()) {
       throw new LakehouseError("DELTA_PARTITION_SCHEMA_MISMATCH", `Partition columns [${req.partitionBy.join(", ")}] do not match the table's [${partitionColumns.join(", ")}]. Drop partitionBy, or overwrite with option("overwriteSchema", "true") to repartition.`, {});
     }
     configuration = { ...snap.configuration, ...(req.properties ?? {}) };
   } else {
-    schema = req.schema ? reconcileSchema(target.name, req.schema, dataSchema, false) : dataSchema;
+    schema = req.schema ? reconcileSchema(target.name, req.schema, dataSchema, false, true) : dataSchema;
     partitionColumns = validatePartitionColumns(target.name, schema, req.partitionBy ?? []);
     configuration = { ...(existing && req.replaceTable ? {} : existing?.configuration ?? {}), ...(req.properties ?? {}) };
   }

@@ -18,6 +18,8 @@ import { resultTable, type ColumnType } from "./results.js";
 import type { SparkSession } from "./session.js";
 
 async function frame(spark: SparkSession, columns: [string, ColumnType][], rows: Record<string, unknown>[]): Promise<DataFrame> {
+  // DDL answers with no columns; DuckDB needs at least one, so it gets an empty `result` column.
+  if (columns.length === 0) return DataFrame.fromSql(spark, "SELECT CAST(NULL AS VARCHAR) AS result WHERE false");
   return DataFrame.fromSql(spark, `SELECT * FROM ${await resultTable(spark.db, columns, rows)}`);
 }
 
@@ -104,7 +106,7 @@ async function executeOne(spark: SparkSession, st: Statement): Promise<DataFrame
         sourceSql = `SELECT *, ${extra.join(", ")} FROM (${sourceSql}) AS __p`;
       }
       const replaceWhere = st.replaceWhere ? { sql: st.replaceWhere, predicate: await conditionToPredicate(spark.db, st.replaceWhere, snap.schema.fields.map((f) => f.name)) } : undefined;
-      const res = await executeWrite(ctx, target, { sourceSql, mode: st.overwrite ? "overwrite" : "append", replaceWhere });
+      const res = await executeWrite(ctx, target, { sourceSql, mode: st.overwrite ? "overwrite" : "append", replaceWhere, ansiStoreAssignment: true });
       if (res.commit) spark.rememberSnapshot(res.commit.snapshot);
       return frame(spark, [["num_affected_rows", "BIGINT"], ["num_inserted_rows", "BIGINT"]], [{ num_affected_rows: res.numOutputRows, num_inserted_rows: res.numOutputRows }]);
     }
@@ -175,7 +177,7 @@ async function executeOne(spark: SparkSession, st: Statement): Promise<DataFrame
       const target = await spark.targetOf(st.table);
       const tt = await spark.parseTimeTravel({ version: st.version, timestamp: st.timestamp });
       const res = await executeRestore(ctx, target, tt ?? {});
-      const m = res.metrics as Record<string, number>;
+      const m = res.metrics as unknown as Record<string, number>;
       return frame(spark, [["table_size_after_restore", "BIGINT"], ["num_of_files_after_restore", "BIGINT"], ["num_removed_files", "BIGINT"], ["num_restored_files", "BIGINT"], ["removed_files_size", "BIGINT"], ["restored_files_size", "BIGINT"]], [{
         table_size_after_restore: m["tableSizeAfterRestore"], num_of_files_after_restore: m["numOfFilesAfterRestore"], num_removed_files: m["numRemovedFiles"], num_restored_files: m["numRestoredFiles"], removed_files_size: m["removedFilesSize"], restored_files_size: m["restoredFilesSize"],
       }]);

@@ -1,0 +1,6 @@
+/** Public API of the c360-lab lakehouse library. */
+export { SparkSession, RuntimeConfig } from "./lakehouse/sql/session.js";
+export { DeltaTable, DeltaMergeBuilder } from "./lakehouse/sql/delta-table.js";
+export { DataFrame, DataFrameWriter, formatTable } from "./lakehouse/sql/dataframe/index.js";
+export { LakehouseError, ParseError } from "./lakehouse/errors.js";
+export * from "./lakehouse/kernel/conflict-checker.js";
