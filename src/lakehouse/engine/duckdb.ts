@@ -23,7 +23,8 @@ export class SqlExecutionError extends LakehouseError {
   constructor(message: string, sql: string) {
     const first = message.split("\n")[0]!;
     const kind = /^(\w+) Error:/.exec(first)?.[1] ?? "Execution";
-    super(kind === "Binder" || kind === "Catalog" ? "UNRESOLVED_OBJECT" : kind === "Parser" ? "PARSE_SYNTAX_ERROR" : kind === "Conversion" ? "CAST_INVALID_INPUT" : "SQL_EXECUTION_ERROR",
+    const missingTable = /Table with name .* does not exist|Catalog ".*" does not exist|Schema with name .* does not exist/.test(first);
+    super(missingTable ? "TABLE_OR_VIEW_NOT_FOUND" : kind === "Binder" || kind === "Catalog" ? "UNRESOLVED_OBJECT" : kind === "Parser" ? "PARSE_SYNTAX_ERROR" : kind === "Conversion" ? "CAST_INVALID_INPUT" : "SQL_EXECUTION_ERROR",
       `${message.trim()}${kind === "Catalog" || kind === "Binder" ? " Check the table and column names (SHOW TABLES, DESCRIBE TABLE)." : kind === "Parser" ? " Check the statement's syntax." : ""}`, { sql: sql.length > 2000 ? sql.slice(0, 2000) + "…" : sql });
   }
 }

@@ -1,9 +1,20 @@
-/** What a DataFrame needs from the session: run, describe and write SQL. */
+/**
+ * The execution boundary of the DataFrame API. A DataFrame only builds SQL; the session that
+ * created it implements this interface and runs that SQL (resolving table names, pruning files,
+ * committing writes). Keeping the boundary this small lets the DataFrame modules stay free of
+ * any session import and be tested against a bare DuckDB connection.
+ */
 import type { QueryResult } from "../../engine/duckdb.js";
 
+export type { QueryResult, Row, Value } from "../../engine/duckdb.js";
+
+/** Save modes of Spark's DataFrameWriter (`"default"` is normalised to `"errorifexists"`). */
+export type SaveMode = "append" | "overwrite" | "error" | "errorifexists" | "ignore";
+
+/** What `df.write…` asks the session to do with the rows of a SELECT. */
 export interface WriteSpec {
   format: string;
-  mode: "append" | "overwrite" | "error" | "errorifexists" | "ignore";
+  mode: SaveMode;
   options: Record<string, string>;
   partitionBy: string[];
   target: { kind: "table"; name: string } | { kind: "path"; path: string } | { kind: "insertInto"; name: string; overwrite: boolean };
