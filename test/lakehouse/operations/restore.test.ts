@@ -173,7 +173,7 @@ describe("executeRestore", () => {
     const err = await executeRestore(ctx, { ...t, snapshot: await latest(root) }, { version: 0 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "DELTA_RESTORE_MISSING_FILES" });
     const msg = (err as Error).message;
-    expect(msg).toContain(join(root, v0.files[0]!.path).replace(/\/[^/]*$/, "/"));
+    expect(v0.files.some((f) => msg.includes(join(root, f.path)))).toBe(true);
     expect(msg).toContain("VACUUM");
     expect(msg).toContain("[1, 3]");
     expect((await latest(root)).version).toBe(3);
