@@ -131,7 +131,9 @@ async function resolveRange(ctx: OpContext, target: TableTarget, req: ChangeData
   let end = req.endVersion ?? latest;
   if (req.startTimestamp !== undefined || req.endTimestamp !== undefined) {
     // Timestamps are made monotonic over the whole log, as for TIMESTAMP AS OF.
-    commits = await readCommits(ctx.engine, target.root, Math.min(earliest, ...listing.commits.keys()), latest, listing);
+    let from = earliest;
+    for (const v of listing.commits.keys()) from = Math.min(from, v);
+    commits = await readCommits(ctx.engine, target.root, from, latest, listing);
     const first = commits[0];
     const last = commits[commits.length - 1];
     if (!first || !last) throw new CdfStartAfterLatestError(target.name, start, latest);

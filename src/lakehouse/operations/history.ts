@@ -91,7 +91,8 @@ export async function describeHistory(ctx: OpContext, target: TableTarget, limit
   const latest = latestVersionOf(listing);
   if (latest < 0) throw new TableNotFoundError(target.root);
   // Commits before the oldest checkpoint may have been cleaned up; readCommits skips absent ones.
-  const from = Math.min(earliestVersionOf(listing), ...listing.commits.keys());
+  let from = earliestVersionOf(listing);
+  for (const v of listing.commits.keys()) from = Math.min(from, v);
   const commits = await readCommits(ctx.engine, target.root, from, latest, listing);
   const rows: HistoryRow[] = [];
   for (let i = commits.length - 1; i >= 0; i--) {
