@@ -107,6 +107,23 @@ export function reconcileSchema(tableName: string, table: StructType, data: Stru
   return { type: "struct", fields: [...table.fields, ...extra.map((f) => ({ ...f, nullable: true }))] };
 }
 
+/**
+ * DuckDB types a bare NULL (e.g. `VALUES (1, NULL)`) as INTEGER, where Spark has a NULL type
+ * that fits any column. A column whose type does not fit the table but which holds only NULLs
+ * is therefore re-typed as Spark's void before enforcement.
+ */
+async function markNullColumns(ctx: OpContext, sourceSql: string, data: StructType, table: StructType): Promise<void> {
+  const suspects = data.fields.filter((f) => {
+    const t = findField(table, f.name);
+    return t && f.type === "integer" && !canUpcast(f.type, t.type) && !storeAssignable(f.type, t.type);
+  });
+  if (!suspects.length) return;
+  const r = await ctx.db.query(`SELECT ${suspects.map((f, i) => `count(${quoteIdent(f.name)}) AS c${i}`).join(", ")} FROM (${sourceSql}) AS __n`);
+  suspects.forEach((f, i) => {
+    if (Number(r.rows[0]![`c${i}`]) === 0) f.type = "void";
+  });
+}
+
 /** SELECT that shapes `sourceSql` into exactly the table's columns and types. */
 export function conformSql(sourceSql: string, target: StructType, data: StructType): string {
   const cols = target.fields.map((f) => {
@@ -161,6 +178,7 @@ export async function executeWrite(ctx: OpContext, target: TableTarget, req: Wri
   }
 
   const dataSchema = await sourceSchema(ctx, req.sourceSql);
+  if (snap) await markNullColumns(ctx, req.sourceSql, dataSchema, snap.schema);
   const overwriteSchema = req.mode === "overwrite" && req.overwriteSchema === true;
   let schema: StructType;
   let partitionColumns: string[];
