@@ -9,7 +9,17 @@ import { dirname, join, relative, sep } from "node:path";
 import type { FileInfo, Storage } from "../kernel/engine.js";
 
 export class LocalStorage implements Storage {
-  async list(dir: string): Promise<FileInfo[]> {
+  async list(dir: string, opts: { withStats?: boolean } = {}): Promise<FileInfo[]> {
+    if (opts.withStats === false) {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw e;
+      }
+      return entries.filter((e) => e.isFile()).map((e) => ({ path: join(dir, e.name), name: e.name, size: -1, mtime: -1 })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
     let names: string[];
     try {
       names = await fs.readdir(dir);
@@ -56,6 +66,11 @@ export class LocalStorage implements Storage {
     await walk(dir);
     out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return out;
+  }
+
+  async stat(path: string): Promise<{ size: number; mtime: number }> {
+    const st = await fs.stat(path);
+    return { size: st.size, mtime: st.mtimeMs };
   }
 
   async readText(path: string): Promise<string> {

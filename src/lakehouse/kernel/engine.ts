@@ -16,8 +16,14 @@ export interface FileInfo {
 }
 
 export interface Storage {
-  /** Entries of one directory, files only. MUST be sorted by name. An absent directory lists empty. */
-  list(dir: string): Promise<FileInfo[]>;
+  /**
+   * Entries of one directory, files only. MUST be sorted by name. An absent directory lists
+   * empty. With `withStats: false`, size and mtime are -1 (no per-file stat): listing a log of
+   * thousands of commits then costs one readdir.
+   */
+  list(dir: string, opts?: { withStats?: boolean }): Promise<FileInfo[]>;
+  /** Size and modification time of one file. */
+  stat(path: string): Promise<{ size: number; mtime: number }>;
   /** Every file below `dir`, names relative to it with `/` separators. */
   listRecursive(dir: string): Promise<FileInfo[]>;
   readText(path: string): Promise<string>;

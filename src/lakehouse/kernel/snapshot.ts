@@ -84,7 +84,13 @@ export interface LoadOptions {
 }
 
 export async function listLog(engine: Engine, tableRoot: string): Promise<LogListing> {
-  return classifyLog(await engine.storage.list(`${tableRoot}/${LOG_DIR}`));
+  return classifyLog(await engine.storage.list(`${tableRoot}/${LOG_DIR}`, { withStats: false }));
+}
+
+/** Commit time: from commitInfo when the writer recorded it, else the commit file's mtime. */
+async function timestampOf(engine: Engine, info: CommitInfo | undefined, file: FileInfo): Promise<number> {
+  if (info?.inCommitTimestamp !== undefined || info?.timestamp !== undefined) return commitTimestamp(info, -1);
+  return file.mtime >= 0 ? file.mtime : (await engine.storage.stat(file.path)).mtime;
 }
 
 export async function readCommit(engine: Engine, file: FileInfo): Promise<Action[]> {
@@ -115,21 +121,14 @@ export async function loadSnapshot(engine: Engine, tableRoot: string, opts: Load
     }
     applyActions(state, actions);
   }
-  let timestamp = segment.checkpoint?.files[0]?.mtime ?? 0;
+  let timestamp = segment.checkpoint ? (await engine.storage.stat(segment.checkpoint.files[0]!.path)).mtime : 0;
   let lastInfo: CommitInfo | undefined;
   for (const file of segment.commits) {
-    const info = applyActions(state, await readCommit(engine, file));
-    timestamp = commitTimestamp(info, file.mtime);
-    lastInfo = info;
+    lastInfo = applyActions(state, await readCommit(engine, file));
   }
-  if (segment.commits.length === 0 && segment.checkpoint) {
-    const f = listing.commits.get(segment.version);
-    if (f) {
-      const info = (await readCommit(engine, f)).find((a) => a.commitInfo)?.commitInfo;
-      timestamp = commitTimestamp(info, f.mtime);
-      lastInfo = info;
-    }
-  }
+  const lastFile = segment.commits[segment.commits.length - 1] ?? listing.commits.get(segment.version);
+  if (segment.commits.length === 0 && lastFile) lastInfo = (await readCommit(engine, lastFile)).find((a) => a.commitInfo)?.commitInfo;
+  if (lastFile) timestamp = await timestampOf(engine, lastInfo, lastFile);
   const snap = new Snapshot({ tableRoot, version: segment.version, state, timestamp, lastCommitInfo: lastInfo });
   checkReadable(snap.protocol, tableRoot);
   return snap;
@@ -154,9 +153,8 @@ export async function updateSnapshot(engine: Engine, snap: Snapshot): Promise<Sn
   for (let v = snap.version + 1; v <= latest; v++) {
     const f = listing.commits.get(v);
     if (!f) return loadSnapshot(engine, snap.tableRoot);
-    const info = applyActions(state, await readCommit(engine, f));
-    timestamp = commitTimestamp(info, f.mtime);
-    lastInfo = info;
+    lastInfo = applyActions(state, await readCommit(engine, f));
+    timestamp = await timestampOf(engine, lastInfo, f);
   }
   const out = new Snapshot({ tableRoot: snap.tableRoot, version: latest, state, timestamp, lastCommitInfo: lastInfo });
   checkReadable(out.protocol, snap.tableRoot);
@@ -181,7 +179,7 @@ export async function readCommits(engine: Engine, tableRoot: string, from: numbe
     const actions = await readCommit(engine, f);
     const info = actions.find((a) => a.commitInfo)?.commitInfo;
     // Delta makes commit times monotonic so time travel is well defined even with clock skew.
-    const ts = Math.max(commitTimestamp(info, f.mtime), prevTs + 1);
+    const ts = Math.max(await timestampOf(engine, info, f), prevTs + 1);
     prevTs = ts;
     out.push({ version: v, timestamp: ts, info, actions });
   }
