@@ -12,7 +12,7 @@ import { buildScanSql, dataFilePath, FILE_COL } from "../engine/scan.js";
 import { writeFiles } from "../engine/data-writer.js";
 import { quoteIdent } from "../engine/duckdb.js";
 import { countRows, withTempTable, type OpContext, type TableTarget } from "./context.js";
-import { cdfEnabled, elapsed, fileInList, removeFor } from "./dml-common.js";
+import { cdfEnabled, elapsed, fileInList, removeFor, rewriteFileRows } from "./dml-common.js";
 
 export interface DeleteRequest {
   condition?: { sql: string; predicate: Predicate };
@@ -42,7 +42,7 @@ export async function executeDelete(ctx: OpContext, target: TableTarget, req: De
     const inTouched = fileInList(touched);
     const numDeletedRows = await countRows(ctx, `${staged} WHERE __match`);
     const kept = await withTempTable(ctx, "kept", `SELECT * FROM ${staged} WHERE ${inTouched} AND NOT __match`, (rel) =>
-      writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns }));
+      writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns, maxRecordsPerFile: rewriteFileRows(touched.map((p) => byPath.get(p)!)) }));
     const cdc = cdfEnabled(snap)
       ? await withTempTable(ctx, "cdc", `SELECT *, 'delete' AS _change_type FROM ${staged} WHERE __match`, (rel) =>
           writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns, kind: "cdc" }))

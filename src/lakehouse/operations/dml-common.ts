@@ -4,6 +4,7 @@
  * Feed is on, write the changed rows to `_change_data` in the same commit.
  */
 import type { AddFile, RemoveFile } from "../kernel/actions.js";
+import { parseStats } from "../kernel/data-skipping.js";
 import type { Snapshot } from "../kernel/snapshot.js";
 import { FILE_COL } from "../engine/scan.js";
 import { quoteString } from "../engine/duckdb.js";
@@ -32,4 +33,14 @@ export function fileInList(paths: string[]): string {
 
 export function elapsed(start: number): number {
   return Math.round(performance.now() - start);
+}
+
+/**
+ * Rows per rewritten file: the average of the files being replaced, so a MERGE or UPDATE keeps
+ * the table's file layout (and with it data skipping) instead of collapsing many files into one.
+ */
+export function rewriteFileRows(replaced: AddFile[], fallback = 1_000_000): number {
+  const counts = replaced.map((f) => parseStats(f)?.numRecords).filter((n): n is number => typeof n === "number" && n > 0);
+  if (!counts.length) return fallback;
+  return Math.max(1000, Math.ceil(counts.reduce((a, b) => a + b, 0) / counts.length));
 }

@@ -20,7 +20,7 @@ import { buildScanSql, dataFilePath, FILE_COL, ROW_COL } from "../engine/scan.js
 import { writeFiles } from "../engine/data-writer.js";
 import { quoteIdent } from "../engine/duckdb.js";
 import { countRows, withTempTable, type OpContext, type TableTarget } from "./context.js";
-import { cdfEnabled, elapsed, fileInList, removeFor } from "./dml-common.js";
+import { cdfEnabled, elapsed, fileInList, removeFor, rewriteFileRows } from "./dml-common.js";
 import { resolveAssignmentColumn } from "./update.js";
 import { enforceConstraints } from "./constraints.js";
 import { newMetadata } from "./write.js";
@@ -174,7 +174,9 @@ export async function executeMerge(ctx: OpContext, target: TableTarget, req: Mer
         return `${cases ? `CASE __clause ${cases} ELSE __t${i} END` : `__t${i}`} AS ${quoteIdent(f.name)}`;
       });
 
-      return withTempTable(ctx, "mout", `SELECT __clause, ${outCols.join(", ")}, ${cols.map((_f, i) => `__t${i} AS __pre${i}`).join(", ")} FROM (${inner}) WHERE __clause <> 'skip'`, async (out) => {
+      // Pre-images are only needed for the change feed; without it they would double the copy.
+      const preImages = cdfEnabled(snap) ? `, ${cols.map((_f, i) => `__t${i} AS __pre${i}`).join(", ")}` : "";
+      return withTempTable(ctx, "mout", `SELECT __clause, ${outCols.join(", ")}${preImages} FROM (${inner}) WHERE __clause <> 'skip'`, async (out) => {
         const liveFilter = deleteIds.length ? `WHERE __clause NOT IN (${deleteIds.join(", ")})` : "";
         const kinds = (await ctx.db.query(`SELECT __clause, count(*) AS n FROM ${out} GROUP BY __clause`)).rows;
         const n = (pred: (c: MergeClause | undefined, id: string) => boolean) => kinds.filter((r) => pred(req.clauses[Number(String(r["__clause"]).slice(1))], String(r["__clause"]))).reduce((s, r) => s + Number(r["n"]), 0);
@@ -185,10 +187,9 @@ export async function executeMerge(ctx: OpContext, target: TableTarget, req: Mer
         const numDeleted = n((c) => isDelete(c));
         const numCopied = n((_c, id) => id === "keep");
         const evolved = schemaToString(schema) !== schemaToString(snap.schema);
-        const written = await withTempTable(ctx, "mlive", `SELECT * EXCLUDE (__clause) FROM ${out} ${liveFilter}`, async (rel) => {
-          await enforceConstraints(ctx, rel, schema, snap.configuration);
-          return writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema, partitionColumns: snap.partitionColumns });
-        });
+        const live = `(SELECT * FROM ${out} ${liveFilter})`;
+        await enforceConstraints(ctx, live, schema, snap.configuration);
+        const written = await writeFiles(ctx.db, { relation: live, tableRoot: target.root, schema, partitionColumns: snap.partitionColumns, maxRecordsPerFile: rewriteFileRows(touched.map((p) => byPath.get(p)!)) });
         let cdcs: AddCDCFile[] = [];
         if (cdfEnabled(snap)) {
           const post = cols.map((f) => quoteIdent(f.name)).join(", ");

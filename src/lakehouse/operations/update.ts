@@ -13,7 +13,7 @@ import { buildScanSql, dataFilePath, FILE_COL } from "../engine/scan.js";
 import { writeFiles } from "../engine/data-writer.js";
 import { quoteIdent } from "../engine/duckdb.js";
 import { countRows, withTempTable, type OpContext, type TableTarget } from "./context.js";
-import { cdfEnabled, elapsed, fileInList, removeFor } from "./dml-common.js";
+import { cdfEnabled, elapsed, fileInList, removeFor, rewriteFileRows } from "./dml-common.js";
 import type { DmlResult } from "./delete.js";
 import { enforceConstraints } from "./constraints.js";
 
@@ -59,7 +59,7 @@ export async function executeUpdate(ctx: OpContext, target: TableTarget, req: Up
     const numUpdatedRows = await countRows(ctx, `${staged} WHERE __match`);
     const written = await withTempTable(ctx, "updout", `SELECT ${newRow} FROM ${staged} WHERE ${fileInList(touched)}`, async (rel) => {
       await enforceConstraints(ctx, rel, snap.schema, snap.configuration);
-      return writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns });
+      return writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns, maxRecordsPerFile: rewriteFileRows(touched.map((p) => byPath.get(p)!)) });
     });
     let cdcs: import("../kernel/actions.js").AddCDCFile[] = [];
     if (cdfEnabled(snap)) {

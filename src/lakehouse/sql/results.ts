@@ -1,9 +1,7 @@
 /**
- * Command results (DESCRIBE HISTORY, MERGE metrics, SHOW TABLES …) become small DuckDB temp
- * tables, so a command's answer is a DataFrame like any query's.
+ * Command results (DESCRIBE HISTORY, MERGE metrics, SHOW TABLES …) become small VALUES queries,
+ * so a command's answer is a DataFrame like any query's.
  */
-import { randomUUID } from "node:crypto";
-import type { DuckDb } from "../engine/duckdb.js";
 import { quoteIdent, quoteString } from "../engine/duckdb.js";
 
 export type ColumnType = "VARCHAR" | "BIGINT" | "BOOLEAN" | "DOUBLE" | "TIMESTAMPTZ" | "MAP(VARCHAR, VARCHAR)" | "VARCHAR[]";
@@ -24,14 +22,13 @@ function literal(v: unknown, type: ColumnType): string {
   }
 }
 
-/** Creates a temp table with `rows` and returns its name. */
-export async function resultTable(db: DuckDb, columns: [string, ColumnType][], rows: Record<string, unknown>[]): Promise<string> {
-  const name = `__c360_result_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(", ");
-  await db.run(`CREATE TEMP TABLE ${name} (${cols})`);
-  if (rows.length) {
-    const values = rows.map((r) => `(${columns.map(([n, t]) => literal(r[n], t)).join(", ")})`).join(", ");
-    await db.run(`INSERT INTO ${name} VALUES ${values}`);
-  }
-  return name;
+/**
+ * A self-contained SELECT holding `rows` (a VALUES list with typed columns). Nothing is created
+ * in DuckDB, so command results never accumulate as temp tables.
+ */
+export function resultSql(columns: [string, ColumnType][], rows: Record<string, unknown>[]): string {
+  const names = columns.map(([n]) => quoteIdent(n));
+  if (rows.length === 0) return `SELECT ${columns.map(([n, t]) => `CAST(NULL AS ${t}) AS ${quoteIdent(n)}`).join(", ")} WHERE false`;
+  const values = rows.map((r) => `(${columns.map(([n, t]) => literal(r[n], t)).join(", ")})`).join(", ");
+  return `SELECT * FROM (VALUES ${values}) AS __result(${names.join(", ")})`;
 }

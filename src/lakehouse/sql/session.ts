@@ -10,7 +10,7 @@
  *   await spark.sql("INSERT INTO main.default.people VALUES (1, 'Ada')");
  *   (await spark.sql("SELECT * FROM main.default.people VERSION AS OF 1")).show();
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { LakehouseError } from "../errors.js";
@@ -93,6 +93,8 @@ export class SparkSession implements QueryRunner {
   private currentSchemaName = DEFAULT_SCHEMA;
   private readonly snapshots = new Map<string, Snapshot>();
 
+  private ownsScratch = false;
+
   private constructor(readonly db: DuckDb, readonly engine: DuckDbEngine, metastore: Metastore, conf: RuntimeConfig) {
     this.metastore = metastore;
     this.conf = conf;
@@ -111,7 +113,9 @@ export class SparkSession implements QueryRunner {
     const engine = new DuckDbEngine(db, scratch);
     const metastore = new Metastore(warehouse);
     await metastore.ensureDefaults();
-    return new SparkSession(db, engine, metastore, new RuntimeConfig(opts.conf));
+    const spark = new SparkSession(db, engine, metastore, new RuntimeConfig(opts.conf));
+    spark.ownsScratch = opts.scratchDir === undefined;
+    return spark;
   }
 
   get warehouse(): string {
@@ -279,5 +283,6 @@ export class SparkSession implements QueryRunner {
   /** Releases DuckDB. The session cannot be used afterwards. */
   stop(): void {
     this.db.close();
+    if (this.ownsScratch) rmSync(this.engine.scratchDir, { recursive: true, force: true });
   }
 }

@@ -14,13 +14,13 @@ import { parseStatement, splitStatements } from "./parser/parse.js";
 import type { Statement, TableRef } from "./parser/ast.js";
 import { conditionToPredicate } from "./predicates.js";
 import { DataFrame } from "./dataframe/index.js";
-import { resultTable, type ColumnType } from "./results.js";
+import { resultSql, type ColumnType } from "./results.js";
 import type { SparkSession } from "./session.js";
 
 async function frame(spark: SparkSession, columns: [string, ColumnType][], rows: Record<string, unknown>[]): Promise<DataFrame> {
   // DDL answers with no columns; DuckDB needs at least one, so it gets an empty `result` column.
   if (columns.length === 0) return DataFrame.fromSql(spark, "SELECT CAST(NULL AS VARCHAR) AS result WHERE false");
-  return DataFrame.fromSql(spark, `SELECT * FROM ${await resultTable(spark.db, columns, rows)}`);
+  return DataFrame.fromSql(spark, resultSql(columns, rows));
 }
 
 const DML_COLUMNS: [string, ColumnType][] = [["num_affected_rows", "BIGINT"]];
