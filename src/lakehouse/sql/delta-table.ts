@@ -144,7 +144,8 @@ export class DeltaMergeBuilder {
   async execute(): Promise<Record<string, number>> {
     if (!this.clauses.length) throw new LakehouseError("DELTA_MERGE_INVALID_CLAUSE", "Add at least one when…() clause before execute().", {});
     const target = await this.spark.targetOf(this.ref);
-    const compiled = await this.spark.compile(this.source.toSQL());
+    const source = await this.source.resolve();
+    const compiled = await this.spark.compile(source.toSQL());
     const res = await executeMerge(this.spark.opContext, target, {
       sourceSql: compiled.sql,
       sourceAlias: this.sourceAlias,

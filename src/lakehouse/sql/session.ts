@@ -46,6 +46,11 @@ export interface ResolvedTable {
   parts?: [string, string, string];
 }
 
+interface CompileCache {
+  resolve(ref: TableRef): Promise<ResolvedTable>;
+  snapshot(root: string): Promise<Snapshot>;
+}
+
 export class RuntimeConfig {
   private readonly values = new Map<string, string>();
   constructor(initial: Record<string, string> = {}) {
@@ -223,9 +228,9 @@ export class SparkSession implements QueryRunner {
   }
 
   /** A scan of a table for a query, pruned by `predicate`. */
-  async scan(ref: TableRef, tt: TimeTravel | undefined, predicate: Predicate | undefined): Promise<{ sql: string; info: ScanInfo }> {
-    const resolved = await this.resolveTable(ref);
-    const snap = await this.snapshotOf(resolved.root, await this.parseTimeTravel(tt));
+  async scan(ref: TableRef, tt: TimeTravel | undefined, predicate: Predicate | undefined, cache?: CompileCache): Promise<{ sql: string; info: ScanInfo }> {
+    const resolved = cache ? await cache.resolve(ref) : await this.resolveTable(ref);
+    const snap = !tt && cache ? await cache.snapshot(resolved.root) : await this.snapshotOf(resolved.root, await this.parseTimeTravel(tt));
     const { files, total } = skipFiles(snap.files, predicate, snap.schema, snap.partitionColumns);
     const sql = await buildScanSql(this.scanContext, snap, { files });
     return { sql, info: { table: resolved.name, version: snap.version, filesScanned: files.length, filesTotal: total, ...(predicate ? { predicate } : {}) } };
@@ -233,6 +238,22 @@ export class SparkSession implements QueryRunner {
 
   /** Compiles a Databricks SELECT to DuckDB SQL (exposed so learners can see it). */
   async compile(sql: string): Promise<{ sql: string; scans: ScanInfo[] }> {
+    // One query names a table several times (existence, columns, scan): resolve each once.
+    const resolved = new Map<string, Promise<ResolvedTable>>();
+    const snaps = new Map<string, Promise<Snapshot>>();
+    const cache: CompileCache = {
+      resolve: (ref) => {
+        const key = ref.kind === "path" ? `path:${ref.path}` : this.qualify(ref.parts).join(".");
+        let p = resolved.get(key);
+        if (!p) resolved.set(key, (p = this.resolveTable(ref)));
+        return p;
+      },
+      snapshot: (root) => {
+        let p = snaps.get(root);
+        if (!p) snaps.set(root, (p = this.snapshotOf(root)));
+        return p;
+      },
+    };
     return compileQuery({
       parse: async (q) => {
         const r = await this.db.query(`SELECT json_serialize_sql(${quoteString(q)}) AS j`);
@@ -243,10 +264,10 @@ export class SparkSession implements QueryRunner {
         return (await this.metastore.getTable(...this.qualify(parts))) !== undefined;
       },
       columnsOf: async (ref) => {
-        const r = await this.resolveTable(ref);
-        return (await this.snapshotOf(r.root)).schema.fields.map((f) => f.name);
+        const r = await cache.resolve(ref);
+        return (await cache.snapshot(r.root)).schema.fields.map((f) => f.name);
       },
-      scanSql: (ref, tt, p) => this.scan(ref, tt, p),
+      scanSql: (ref, tt, p) => this.scan(ref, tt, p, cache),
       changesSql: async (table, start, end) => {
         const { changeDataSql } = await import("../operations/cdf.js");
         const ref: TableRef = /^\/|^[a-z]+:\//i.test(table) ? { kind: "path", format: "delta", path: table } : { kind: "name", parts: table.split(".") };

@@ -573,21 +573,25 @@ export function expr(sql: string): Column {
     const next = bodyTokens[i + 1];
     if (!isIdentTok(t)) continue;
     if (prev && prev.kind === "punct" && prev.text === ".") continue; // a field or a qualified name's tail
+    if (t.kind === "ident" && t.upper === "OVER") {
+      window = true;
+      continue;
+    }
     if (next && next.kind === "punct" && next.text === "(") {
       const fn = t.value.toLowerCase();
       if (AGG_FUNCTIONS.has(fn)) agg = true;
       if (GENERATORS.has(fn)) gen = true;
       continue;
     }
-    if (t.kind === "ident" && t.upper === "OVER") window = true;
     if (t.kind === "ident" && (KEYWORDS.has(t.upper) || (next?.kind === "string"))) continue; // DATE '…', TIMESTAMP '…'
     if (next && next.kind === "punct" && next.text === ".") qualified = true;
     refs.add(t.value.toLowerCase());
   }
   if (window) agg = false;
-  const name = isCall(bodyTokens) ? body : `(${body})`;
+  const callLike = isCall(bodyTokens) || bodyTokens.length === 1;
+  const name = callLike ? body : `(${body})`;
   return new Column({
-    sql: isWrapped(body) ? body : `(${body})`, name, alias, refs: [...refs], checks: [], qualified, agg, window, gen, fromSql: true,
+    sql: callLike || isWrapped(body) ? body : `(${body})`, name, alias, refs: [...refs], checks: [], qualified, agg, window, gen, fromSql: true,
   });
 }
 

@@ -111,3 +111,13 @@ export function showString(
   if (rows.length > n) lines.push(`only showing top ${n} ${n === 1 ? "row" : "rows"}`);
   return lines.join("\n");
 }
+
+/**
+ * An ASCII table of query rows in `show()`'s layout, without a footer: for results that are
+ * already in memory (the CLI). Columns may be names, or names with DuckDB types for exact
+ * number and date rendering.
+ */
+export function formatTable(columns: readonly (string | { name: string; type: string })[], rows: readonly Row[], truncate: boolean | number = true): string {
+  const cols = columns.map((c) => (typeof c === "string" ? { name: c, type: "" } : c));
+  return showString(cols, rows, rows.length, truncate);
+}

@@ -751,7 +751,8 @@ function compileUnion(node: Extract<Node, { op: "union" }>, ctx: Ctx): Select {
         `Select the same columns on both sides, or use unionByName(other, true).`, { left: ln, right: rn });
     }
   }
-  return select({ kind: "setop", parts: [...setParts(L), ...setParts(R)], alias: gen(ctx) });
+  const alias = isBare(L) && L.from.kind === "setop" ? L.from.alias : gen(ctx);
+  return select({ kind: "setop", parts: [...setParts(L), ...setParts(R)], alias });
 }
 
 // --- rendering -----------------------------------------------------------------------------
@@ -810,7 +811,7 @@ function render(s: Select): string {
   if (s.where.length) sql += ` WHERE ${conjuncts(s.where, r)}`;
   if (s.groupBy) sql += ` GROUP BY ${s.groupBy.map(r).join(", ")}`;
   if (s.having.length) sql += ` HAVING ${conjuncts(s.having, r)}`;
-  if (s.qualify.length) sql += ` QUALIFY ${conjuncts(s.qualify, r)}`;
+  if (s.qualify.length) sql += ` QUALIFY ${s.qualify.length === 1 ? r(s.qualify[0]!) : conjuncts(s.qualify, r)}`;
   if (s.orderBy.length) sql += ` ORDER BY ${s.orderBy.map((o) => r(o.sql)).join(", ")}`;
   if (s.limit !== undefined) sql += ` LIMIT ${s.limit}`;
   return sql;
@@ -844,8 +845,12 @@ function sourceSql(node: Node): string {
  * intermediate result whose names or types an operation asks for.
  */
 export async function resolvePlan(node: Node, runner: QueryRunner): Promise<void> {
-  for (const src of sources(node)) {
-    if (!knownFields(src)) described.set(src, await runner.describeQuery(sourceSql(src)));
+  // A bare table or query needs nothing; anything built on one gets its sources' columns, so
+  // that names written with col() are checked (UNRESOLVED_COLUMN) before the query runs.
+  if (node.op !== "table" && node.op !== "sql") {
+    for (const src of sources(node)) {
+      if (!knownFields(src)) described.set(src, await runner.describeQuery(sourceSql(src)));
+    }
   }
   for (let attempt = 0; ; attempt++) {
     try {
