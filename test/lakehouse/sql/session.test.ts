@@ -140,3 +140,24 @@ describe("session round trip", () => {
     await expectCode(spark.sql("SELECT * FROM main.default.people VERSION AS OF 99").then((d) => d.collect()), "DELTA_VERSION_NOT_FOUND");
   });
 });
+
+describe("DataFrames through the session", () => {
+  it("table → filter → withColumn → groupBy/agg → join → orderBy, with the filter pruning files", async () => {
+    const { col, F } = await import("../../../src/lakehouse/sql/dataframe/index.js");
+    await DataFrame.fromSql(spark, "SELECT range AS order_id, range % 50 AS customer_id, (range % 7) * 10.0 AS amount, ['web','store'][1 + range % 2] AS channel FROM range(5000)")
+      .write.partitionBy("channel").option("maxRecordsPerFile", 500).saveAsTable("main.default.tx");
+    await DataFrame.fromSql(spark, "SELECT range AS customer_id, 'c' || range AS name FROM range(50)").write.saveAsTable("main.default.cust");
+    const out = await spark.table("main.default.tx")
+      .filter(col("channel").eq("web"))
+      .withColumn("big", col("amount").gt(30))
+      .groupBy("customer_id")
+      .agg(F.sum("amount").alias("revenue"), F.count("*").alias("orders"), F.sum(F.when(col("big"), 1).otherwise(0)).alias("big_orders"))
+      .join(spark.table("main.default.cust"), "customer_id")
+      .orderBy(col("revenue").desc(), col("customer_id").asc())
+      .limit(3)
+      .collect();
+    expect(spark.lastScans.find((s) => s.table === "main.default.tx")).toMatchObject({ filesScanned: 5, filesTotal: 10 });
+    const check = await (await spark.sql(`SELECT customer_id, sum(amount) AS revenue, count(*) AS orders FROM main.default.tx WHERE channel = 'web' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3`)).collect();
+    expect(out.map((r) => [r["customer_id"], String(r["revenue"]), r["orders"], r["name"]])).toEqual(check.map((r) => [r["customer_id"], String(r["revenue"]), r["orders"], `c${r["customer_id"]}`]));
+  });
+});
