@@ -161,15 +161,25 @@ async function benchPointLookup(spark: SparkSession, files: string[]): Promise<B
 
   const m = await paired(() => sqlRows(spark, deltaSql), () => spark.db.query(rawSql), RUNS.lookup);
   const compile = await repeat(() => spark.compile(deltaSql), RUNS.lookup);
+  // The issue's baseline is a raw full scan: every row of every file read and filtered. DuckDB's
+  // own filter pushdown would prune row groups from footer stats, so it is switched off for
+  // this one measurement (the pruned DuckDB read above is reported too).
+  await spark.db.run("SET disabled_optimizers = 'filter_pushdown'");
+  let fullScan: { median: number };
+  try {
+    fullScan = await repeat(() => spark.db.query(rawSql), RUNS.lookup);
+  } finally {
+    await spark.db.run("RESET disabled_optimizers");
+  }
   // The floor: DuckDB reading just the one file that holds the id.
   const fileIdx = Math.floor(LOOKUP_ID / ROWS_PER_FILE);
   const oneFile = await repeat(() => spark.db.query(`SELECT * FROM read_parquet(${sqlString(files[fileIdx]!)}) WHERE id = ${LOOKUP_ID}`), RUNS.lookup);
-  const ratio = m.a / m.b;
+  const ratio = m.a / fullScan.median;
   const pruned = scan.filesScanned === 1;
   return {
     name: "2. point lookup on sorted id (file skipping)",
-    ms: round(m.a), baselineMs: round(m.b), ratio: round(ratio, 3), target: "ratio <= 0.25 and 1 file scanned", pass: ratio <= 0.25 && pruned,
-    extra: { id: LOOKUP_ID, filesScanned: scan.filesScanned, filesTotal: scan.filesTotal, compileMs: round(compile.median), rawOneFileMs: round(oneFile.median), runs: RUNS.lookup, samples: m.aSamples, baselineSamples: m.bSamples },
+    ms: round(m.a), baselineMs: round(fullScan.median), ratio: round(ratio, 3), target: "ratio <= 0.25 vs raw full scan, and 1 file scanned", pass: ratio <= 0.25 && pruned,
+    extra: { id: LOOKUP_ID, filesScanned: scan.filesScanned, filesTotal: scan.filesTotal, compileMs: round(compile.median), rawOneFileMs: round(oneFile.median), duckdbPrunedReadMs: round(m.b), ratioVsDuckdbPrunedRead: round(m.a / m.b, 3), runs: RUNS.lookup, samples: m.aSamples, prunedBaselineSamples: m.bSamples },
   };
 }
 
@@ -363,7 +373,7 @@ function fmtMs(x: number): string {
 function note(b: BenchResult): string {
   const e = b.extra as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   if (b.name.startsWith("1.")) return `${e["filesScanned"]}/${e["filesTotal"]} files; compile ${e["compileMs"]} ms`;
-  if (b.name.startsWith("2.")) return `${e["filesScanned"]}/${e["filesTotal"]} files scanned; compile ${e["compileMs"]} ms; raw 1-file read ${e["rawOneFileMs"]} ms`;
+  if (b.name.startsWith("2.")) return `${e["filesScanned"]}/${e["filesTotal"]} files scanned; vs DuckDB's own row-group-pruned read ${e["duckdbPrunedReadMs"]} ms: ${e["ratioVsDuckdbPrunedRead"]}x; compile ${e["compileMs"]} ms; raw 1-file read ${e["rawOneFileMs"]} ms`;
   if (b.name.startsWith("3.")) return `files rewritten ${e["numTargetFilesRemoved"]}/${e["filesTotalBefore"]}, added ${e["numTargetFilesAdded"]}`;
   if (b.name.startsWith("4a.")) return `${e["fill"]["toVersion"] - e["fill"]["fromVersion"]} commits in ${(e["fill"]["fillMs"] / 1000).toFixed(1)} s (${e["fill"]["msPerCommit"]} ms each)`;
   if (b.name.startsWith("4b.")) return `append-only ${e["appendOnlyMs"]["high"]} vs ${e["appendOnlyMs"]["low"]} ms; loadSnapshot ${e["loadSnapshotMs"]["high"]} vs ${e["loadSnapshotMs"]["low"]} ms`;
@@ -380,7 +390,7 @@ function markdown(results: BenchResult[], meta: Record<string, unknown>): string
     "|---|---:|---:|---:|---|:---:|---|",
     ...results.map((b) => `| ${b.name} | ${fmtMs(b.ms)} | ${fmtMs(b.baselineMs)} | ${b.ratio.toFixed(2)} | ${b.target} | ${b.pass ? "yes" : "**no**"} | ${note(b)} |`),
     "",
-    "Baselines: 1–2 plain DuckDB `read_parquet` over the same files; 3 DuckDB's native `MERGE INTO` on an in-memory table with the same rows; 4 the same append at version 10.",
+    "Baselines: 1 plain DuckDB `read_parquet` over the same files; 2 the raw full scan (`read_parquet` over all files with DuckDB's filter pushdown off, so every row is read), with DuckDB's own footer-pruned read in the notes; 3 DuckDB's native `MERGE INTO` on an in-memory table with the same rows; 4 the same append at version 10.",
     "",
   ];
   return lines.join("\n");

@@ -14,6 +14,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { AddFile } from "../kernel/actions.js";
 import { deletedRowIndexes, dvUniqueId } from "../kernel/deletion-vector.js";
+import { parseStats } from "../kernel/data-skipping.js";
 import { decodeAddPath, normaliseTimestamp } from "../kernel/partition-values.js";
 import { isArray, isMap, isStruct, physicalName, toDuckType, type DataType, type StructType } from "../kernel/schema.js";
 import type { Snapshot } from "../kernel/snapshot.js";
@@ -128,6 +129,14 @@ async function deletedRows(ctx: ScanContext, tableRoot: string, add: AddFile): P
   return rows;
 }
 
+/** True when the file's stats record a null count for every data column (so it has them all). */
+function hasAllColumns(add: AddFile, columns: string[]): boolean {
+  const stats = parseStats(add);
+  const nc = stats?.nullCount;
+  if (!nc || typeof stats.numRecords !== "number") return false;
+  return columns.every((c) => c in nc);
+}
+
 export function dataColumns(schema: StructType, partitionColumns: string[]) {
   const parts = new Set(partitionColumns.map((c) => c.toLowerCase()));
   return schema.fields.filter((f) => !parts.has(f.name.toLowerCase()));
@@ -149,7 +158,10 @@ export async function buildScanSql(ctx: ScanContext, snap: Snapshot, opts: ScanO
     return `SELECT ${cols.join(", ")} WHERE false`;
   }
 
-  const schemaPath = await schemaFile(ctx, dataCols.map((f) => ({ name: physicalName(f, mode), duck: physicalDuckType(f.type, mode) })));
+  // When the log's stats show every file holds every column, the files can be read as they are;
+  // otherwise an empty file with the full schema makes missing columns bind as NULL.
+  const complete = mode === "none" && files.every((f) => hasAllColumns(f, dataCols.map((c) => c.name)));
+  const schemaPath = complete ? undefined : await schemaFile(ctx, dataCols.map((f) => ({ name: physicalName(f, mode), duck: physicalDuckType(f.type, mode) })));
 
   // Files that share partition values (and have no DV) are read by one read_parquet call.
   const groups = new Map<string, AddFile[]>();
@@ -172,9 +184,9 @@ export async function buildScanSql(ctx: ScanContext, snap: Snapshot, opts: ScanO
     });
     if (opts.withFileColumn) cols.push(`filename AS ${FILE_COL}`);
     if (opts.withRowIndex) cols.push(`file_row_number AS ${ROW_COL}`);
-    const paths = [schemaPath, ...group.map((f) => dataFilePath(snap.tableRoot, f.path))];
+    const paths = [...(schemaPath ? [schemaPath] : []), ...group.map((f) => dataFilePath(snap.tableRoot, f.path))];
     const needRowNumbers = opts.withRowIndex || !!first.deletionVector;
-    const args = [`[${paths.map(quoteString).join(", ")}]`, "union_by_name = true"];
+    const args = [`[${paths.map(quoteString).join(", ")}]`, ...(schemaPath ? ["union_by_name = true"] : [])];
     if (opts.withFileColumn) args.push("filename = true");
     if (needRowNumbers) args.push("file_row_number = true");
     let sql = `SELECT ${cols.join(", ")} FROM read_parquet(${args.join(", ")})`;
