@@ -149,7 +149,6 @@ export async function buildScanSql(ctx: ScanContext, snap: Snapshot, opts: ScanO
   const schema = snap.schema;
   const dataCols = dataColumns(schema, snap.partitionColumns);
   const partSet = new Set(snap.partitionColumns.map((c) => c.toLowerCase()));
-  const extra = [opts.withFileColumn ? FILE_COL : null, opts.withRowIndex ? ROW_COL : null].filter(Boolean) as string[];
 
   if (files.length === 0) {
     const cols = schema.fields.map((f) => `CAST(NULL AS ${toDuckType(f.type)}) AS ${quoteIdent(f.name)}`);
@@ -196,6 +195,5 @@ export async function buildScanSql(ctx: ScanContext, snap: Snapshot, opts: ScanO
     }
     selects.push(sql);
   }
-  void extra;
   return selects.length === 1 ? selects[0]! : selects.map((s) => `(${s})`).join("\nUNION ALL\n");
 }

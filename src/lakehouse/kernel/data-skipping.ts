@@ -123,14 +123,17 @@ export function fileMayMatch(add: AddFile, p: Predicate, schema: StructType, par
       if (v === null) return false;
       if (allNull) return false;
       if (b.max === null) return true;
-      return p.op === ">" ? cmp(b.max, v) > 0 || (!b.exact && typeof b.max === "string") : cmp(b.max, v) >= 0 || (!b.exact && typeof b.max === "string");
+      // A string max from another writer may be a truncated prefix: never prune strings on it.
+      const truncatable = !b.exact && typeof b.max === "string" && typeof v === "string";
+      return (p.op === ">" ? cmp(b.max, v) > 0 : cmp(b.max, v) >= 0) || truncatable;
     }
     case "!=": {
       const v = lit(p.value);
       if (v === null) return false;
       if (allNull) return false;
       if (b.min === null || b.max === null) return true;
-      return !(cmp(b.min, v) === 0 && cmp(b.max, v) === 0 && (b.exact || b.nullCount === 0 || true));
+      // Every non-null value equals v (NULLs never satisfy != either): nothing can match.
+      return !(cmp(b.min, v) === 0 && cmp(b.max, v) === 0);
     }
   }
 }
