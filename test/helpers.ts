@@ -3,7 +3,7 @@
  * matches the conformance pack's EXPECTED rows (longs and decimals as strings, binary as hex,
  * timestamps as ISO-8601 with microseconds, maps as [key, value] pairs).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isArray, isMap, isStruct, type DataType, type StructType } from "../src/lakehouse/kernel/schema.js";
@@ -18,11 +18,24 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A writable copy of a conformance table (the originals are read-only in CI). */
-export function copyTable(name: string, into: string): string {
-  const dest = join(into, name);
+/**
+ * A writable copy of conformance table `name` at `dest`. The originals are read-only in CI and
+ * cpSync keeps modes, so write bits are restored on the copy.
+ */
+export function copyTableTo(name: string, dest: string): string {
   cpSync(join(CONFORMANCE, name), dest, { recursive: true });
+  const walk = (p: string) => {
+    const dir = statSync(p).isDirectory();
+    chmodSync(p, dir ? 0o755 : 0o644);
+    if (dir) for (const e of readdirSync(p)) walk(join(p, e));
+  };
+  walk(dest);
   return dest;
+}
+
+/** A writable copy of a conformance table inside `into`. */
+export function copyTable(name: string, into: string): string {
+  return copyTableTo(name, join(into, name));
 }
 
 export function expected(name: string): any {

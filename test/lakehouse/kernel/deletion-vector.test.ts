@@ -16,8 +16,9 @@ import {
   z85Encode,
   type DeletionVectorDescriptor,
 } from "../../../src/lakehouse/kernel/deletion-vector.js";
+import { CONFORMANCE } from "../../helpers.js";
 
-const TABLE = "/work/shared/conformance/delta/table-with-dv-small";
+const TABLE = join(CONFORMANCE, "table-with-dv-small");
 
 /** The live `add` with a deletion vector, found by reading the table's log as a reader would. */
 function dvAddFromLog(): { path: string; deletionVector: DeletionVectorDescriptor } {

@@ -15,8 +15,8 @@ import { executeDelete } from "../../../src/lakehouse/operations/delete.js";
 import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeUpdate } from "../../../src/lakehouse/operations/update.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
+import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
 
-const CONFORMANCE = "/work/shared/conformance/delta";
 const CDF_TABLE = join(CONFORMANCE, "cdf-table");
 
 let db: DuckDb;
@@ -37,16 +37,6 @@ afterEach(() => {
 
 /** One row as a comparable string: numbers and bigints as text, dates as YYYY-MM-DD, timestamps ISO. */
 /** A writable copy of a read-only conformance table. */
-function copyTable(table: string, dest: string): string {
-  fs.cpSync(join(CONFORMANCE, table), dest, { recursive: true });
-  const walk = (p: string) => {
-    const dir = fs.statSync(p).isDirectory();
-    fs.chmodSync(p, dir ? 0o755 : 0o644);
-    if (dir) for (const e of fs.readdirSync(p)) walk(join(p, e));
-  };
-  walk(dest);
-  return dest;
-}
 
 function norm(r: Record<string, unknown>): string {
   const o: [string, string | null][] = Object.keys(r).sort().map((k) => {

@@ -8,8 +8,8 @@ import { loadSnapshot } from "../../../src/lakehouse/kernel/snapshot.js";
 import type { OpContext } from "../../../src/lakehouse/operations/context.js";
 import { describeDetail, protocolFeatures, tableSummary } from "../../../src/lakehouse/operations/detail.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
+import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
 
-const CONFORMANCE = "/work/shared/conformance/delta";
 const TABLES = [
   "basic-with-inserts-deletes-checkpoint", "cdf-table", "data-reader-partition-values", "delta-0.8.0",
   "delta-0.8.0-partitioned", "parquet-all-types", "simple_table", "simple_table_with_checkpoint",
@@ -33,15 +33,6 @@ function expected(table: string): ExpectedSummary {
 }
 
 /** A writable copy of a read-only conformance table. */
-function copyTable(table: string, dest: string): string {
-  fs.cpSync(join(CONFORMANCE, table), dest, { recursive: true });
-  const walk = (p: string) => {
-    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) walk(join(p, e));
-  };
-  walk(dest);
-  return dest;
-}
 
 let db: DuckDb;
 let tmp: string;

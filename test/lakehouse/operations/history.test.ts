@@ -9,8 +9,8 @@ import type { OpContext } from "../../../src/lakehouse/operations/context.js";
 import { executeDelete } from "../../../src/lakehouse/operations/delete.js";
 import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
+import { CONFORMANCE } from "../../helpers.js";
 
-const CONFORMANCE = "/work/shared/conformance/delta";
 
 interface Env {
   db: DuckDb;

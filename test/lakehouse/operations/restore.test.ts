@@ -12,8 +12,8 @@ import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeRestore, mergeProtocols } from "../../../src/lakehouse/operations/restore.js";
 import { executeVacuum } from "../../../src/lakehouse/operations/vacuum.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
+import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
 
-const CONFORMANCE = "/work/shared/conformance/delta";
 
 let db: DuckDb;
 let tmp: string;
@@ -33,16 +33,6 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function copyTable(table: string, dest: string): string {
-  fs.cpSync(join(CONFORMANCE, table), dest, { recursive: true });
-  const walk = (p: string) => {
-    const dir = fs.statSync(p).isDirectory();
-    fs.chmodSync(p, dir ? 0o755 : 0o644);
-    if (dir) for (const e of fs.readdirSync(p)) walk(join(p, e));
-  };
-  walk(dest);
-  return dest;
-}
 
 async function rows(snap: Snapshot, order = "id"): Promise<string[]> {
   const res = await db.query(`SELECT * FROM (${await buildScanSql(ctx.scan, snap)}) ORDER BY ${order}`);

@@ -10,8 +10,8 @@ import type { OpContext } from "../../../src/lakehouse/operations/context.js";
 import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeVacuum } from "../../../src/lakehouse/operations/vacuum.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
+import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
 
-const CONFORMANCE = "/work/shared/conformance/delta";
 const CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
 const DAY = 86_400_000;
 
@@ -33,16 +33,6 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function copyTable(table: string, dest: string): string {
-  fs.cpSync(join(CONFORMANCE, table), dest, { recursive: true });
-  const walk = (p: string) => {
-    const dir = fs.statSync(p).isDirectory();
-    fs.chmodSync(p, dir ? 0o755 : 0o644);
-    if (dir) for (const e of fs.readdirSync(p)) walk(join(p, e));
-  };
-  walk(dest);
-  return dest;
-}
 
 /** Every file under `dir` except the log, recursively, relative. */
 function listFiles(dir: string, base = dir): string[] {
