@@ -4,15 +4,13 @@
  * rewritten without those rows. A file whose rows all match is simply removed.
  */
 import { fileMayMatch } from "../kernel/data-skipping.js";
-import type { Action } from "../kernel/actions.js";
 import type { Predicate } from "../kernel/predicate.js";
-import { commit } from "../kernel/transaction.js";
 import { checkWritable } from "../kernel/table-features.js";
 import { buildScanSql, dataFilePath, FILE_COL } from "../engine/scan.js";
 import { writeFiles } from "../engine/data-writer.js";
 import { quoteIdent } from "../engine/duckdb.js";
 import { countRows, withTempTable, type OpContext, type TableTarget } from "./context.js";
-import { cdfEnabled, elapsed, fileInList, removeFor, rewriteFileRows } from "./dml-common.js";
+import { cdfEnabled, commitRewrite, elapsed, fileInList, rewriteFileRows } from "./dml-common.js";
 
 export interface DeleteRequest {
   condition?: { sql: string; predicate: Predicate };
@@ -47,9 +45,7 @@ export async function executeDelete(ctx: OpContext, target: TableTarget, req: De
       ? await withTempTable(ctx, "cdc", `SELECT *, 'delete' AS _change_type FROM ${staged} WHERE __match`, (rel) =>
           writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns, kind: "cdc" }))
       : undefined;
-    const now = Date.now();
     const removed = touched.map((p) => byPath.get(p)!);
-    const actions: Action[] = [...removed.map((f) => ({ remove: removeFor(f, now) })), ...kept.adds.map((a) => ({ add: a })), ...(cdc?.cdcs ?? []).map((c) => ({ cdc: c }))];
     const metrics = {
       numRemovedFiles: removed.length,
       numRemovedBytes: removed.reduce((s, f) => s + f.size, 0),
@@ -62,21 +58,7 @@ export async function executeDelete(ctx: OpContext, target: TableTarget, req: De
       scanTimeMs: scanMs,
       rewriteTimeMs: elapsed(t1),
     };
-    const result = await commit(ctx.engine, target.root, snap, {
-      operation: "DELETE",
-      operationParameters: { predicate: JSON.stringify(req.condition ? [req.condition.sql] : []) },
-      operationMetrics: metrics,
-      actions,
-      footprint: {
-        isolationLevel: "WriteSerializable",
-        isBlindAppend: false,
-        readPredicates: [req.condition?.predicate ?? true],
-        readFiles: new Set(candidates.map((f) => f.path)),
-        removedPaths: new Set(removed.map((f) => f.path)),
-        changesMetadata: false,
-        appIds: new Set(),
-      },
-    });
-    return { version: result.version, metrics };
+    const version = await commitRewrite(ctx, target, snap, { operation: "DELETE", condition: req.condition, candidates, removed, adds: kept.adds, cdcs: cdc?.cdcs ?? [], metrics });
+    return { version, metrics };
   });
 }

@@ -3,7 +3,10 @@
  * holding affected rows, rewrite only those files (copy-on-write), and, when the Change Data
  * Feed is on, write the changed rows to `_change_data` in the same commit.
  */
-import type { AddFile, RemoveFile } from "../kernel/actions.js";
+import type { Action, AddCDCFile, AddFile, RemoveFile } from "../kernel/actions.js";
+import type { Predicate } from "../kernel/predicate.js";
+import { commit } from "../kernel/transaction.js";
+import type { OpContext, TableTarget } from "./context.js";
 import { parseStats } from "../kernel/data-skipping.js";
 import type { Snapshot } from "../kernel/snapshot.js";
 import { FILE_COL } from "../engine/scan.js";
@@ -43,4 +46,38 @@ export function rewriteFileRows(replaced: AddFile[], fallback = 1_000_000): numb
   const counts = replaced.map((f) => parseStats(f)?.numRecords).filter((n): n is number => typeof n === "number" && n > 0);
   if (!counts.length) return fallback;
   return Math.max(1000, Math.ceil(counts.reduce((a, b) => a + b, 0) / counts.length));
+}
+
+export interface RewriteCommit {
+  operation: "DELETE" | "UPDATE";
+  condition?: { sql: string; predicate: Predicate };
+  /** Files the operation read (after pruning). */
+  candidates: AddFile[];
+  /** Files replaced by the rewrite. */
+  removed: AddFile[];
+  adds: AddFile[];
+  cdcs: AddCDCFile[];
+  metrics: Record<string, number>;
+}
+
+/** The common epilogue of DELETE and UPDATE: remove the rewritten files, add the new ones, commit. */
+export async function commitRewrite(ctx: OpContext, target: TableTarget, snap: Snapshot, r: RewriteCommit): Promise<number> {
+  const now = Date.now();
+  const actions: Action[] = [...r.removed.map((f) => ({ remove: removeFor(f, now) })), ...r.adds.map((a) => ({ add: a })), ...r.cdcs.map((c) => ({ cdc: c }))];
+  const result = await commit(ctx.engine, target.root, snap, {
+    operation: r.operation,
+    operationParameters: { predicate: JSON.stringify(r.condition ? [r.condition.sql] : []) },
+    operationMetrics: r.metrics,
+    actions,
+    footprint: {
+      isolationLevel: "WriteSerializable",
+      isBlindAppend: false,
+      readPredicates: [r.condition?.predicate ?? true],
+      readFiles: new Set(r.candidates.map((f) => f.path)),
+      removedPaths: new Set(r.removed.map((f) => f.path)),
+      changesMetadata: false,
+      appIds: new Set(),
+    },
+  });
+  return result.version;
 }

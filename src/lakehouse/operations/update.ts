@@ -4,16 +4,14 @@
  */
 import { LakehouseError } from "../errors.js";
 import { fileMayMatch } from "../kernel/data-skipping.js";
-import type { Action } from "../kernel/actions.js";
 import type { Predicate } from "../kernel/predicate.js";
-import { commit } from "../kernel/transaction.js";
 import { checkWritable } from "../kernel/table-features.js";
 import { toDuckType } from "../kernel/schema.js";
 import { buildScanSql, dataFilePath, FILE_COL } from "../engine/scan.js";
 import { writeFiles } from "../engine/data-writer.js";
 import { quoteIdent } from "../engine/duckdb.js";
 import { countRows, withTempTable, type OpContext, type TableTarget } from "./context.js";
-import { cdfEnabled, elapsed, fileInList, removeFor, rewriteFileRows } from "./dml-common.js";
+import { cdfEnabled, commitRewrite, elapsed, fileInList, rewriteFileRows } from "./dml-common.js";
 import type { DmlResult } from "./delete.js";
 import { enforceConstraints } from "./constraints.js";
 
@@ -68,9 +66,7 @@ export async function executeUpdate(ctx: OpContext, target: TableTarget, req: Up
       const sql = `SELECT ${pre}, 'update_preimage' AS _change_type FROM ${staged} WHERE __match UNION ALL SELECT ${post}, 'update_postimage' AS _change_type FROM ${staged} WHERE __match`;
       cdcs = (await withTempTable(ctx, "cdc", sql, (rel) => writeFiles(ctx.db, { relation: rel, tableRoot: target.root, schema: snap.schema, partitionColumns: snap.partitionColumns, kind: "cdc" }))).cdcs;
     }
-    const now = Date.now();
     const removed = touched.map((p) => byPath.get(p)!);
-    const actions: Action[] = [...removed.map((f) => ({ remove: removeFor(f, now) })), ...written.adds.map((a) => ({ add: a })), ...cdcs.map((c) => ({ cdc: c }))];
     const metrics = {
       numRemovedFiles: removed.length,
       numRemovedBytes: removed.reduce((s, f) => s + f.size, 0),
@@ -83,21 +79,7 @@ export async function executeUpdate(ctx: OpContext, target: TableTarget, req: Up
       scanTimeMs: scanMs,
       rewriteTimeMs: elapsed(t1),
     };
-    const result = await commit(ctx.engine, target.root, snap, {
-      operation: "UPDATE",
-      operationParameters: { predicate: JSON.stringify(req.condition ? [req.condition.sql] : []) },
-      operationMetrics: metrics,
-      actions,
-      footprint: {
-        isolationLevel: "WriteSerializable",
-        isBlindAppend: false,
-        readPredicates: [req.condition?.predicate ?? true],
-        readFiles: new Set(candidates.map((f) => f.path)),
-        removedPaths: new Set(removed.map((f) => f.path)),
-        changesMetadata: false,
-        appIds: new Set(),
-      },
-    });
-    return { version: result.version, metrics };
+    const version = await commitRewrite(ctx, target, snap, { operation: "UPDATE", condition: req.condition, candidates, removed, adds: written.adds, cdcs, metrics });
+    return { version, metrics };
   });
 }
