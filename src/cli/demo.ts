@@ -24,6 +24,9 @@ export async function runDemo(spark: SparkSession): Promise<void> {
     SELECT i, 'Customer ' || i, 'c' || i || '@example.com', ['US','DE','FR','GB'][1 + i % 4], round(i * 13.37, 2)
     FROM range(1, 2001) t(i)`);
   await spark.sql("ALTER TABLE c360.bronze.customers ADD CONSTRAINT ltv_positive CHECK (lifetime_value >= 0)");
+  // CREATE OR REPLACE keeps the table's history, so versions are read rather than assumed.
+  const [latest] = await (await spark.sql("DESCRIBE HISTORY c360.bronze.customers LIMIT 1")).collect();
+  const beforeMerge = Number(latest!["version"]);
   await (await spark.sql("SELECT country, count(*) AS customers, sum(lifetime_value) AS ltv FROM c360.bronze.customers GROUP BY country ORDER BY country")).show();
 
   section("MERGE INTO: upsert a batch of profile changes");
@@ -40,13 +43,13 @@ export async function runDemo(spark: SparkSession): Promise<void> {
   await (await spark.sql("SELECT count(*) AS german_customers FROM c360.bronze.customers WHERE country = 'DE'")).collect();
   for (const s of spark.lastScans) console.log(`${s.table} v${s.version}: scanned ${s.filesScanned} of ${s.filesTotal} files`);
 
-  section("Time travel: VERSION AS OF");
+  section(`Time travel: VERSION AS OF ${beforeMerge} (before the MERGE) vs now`);
   await (await spark.sql(`SELECT v1.customer_id, v1.name AS before, now.name AS after
-    FROM c360.bronze.customers VERSION AS OF 1 AS v1 JOIN c360.bronze.customers AS now USING (customer_id)
+    FROM c360.bronze.customers VERSION AS OF ${beforeMerge} AS v1 JOIN c360.bronze.customers AS now USING (customer_id)
     WHERE customer_id BETWEEN 1995 AND 1999 ORDER BY customer_id`)).show();
 
-  section("Change Data Feed: table_changes()");
-  await (await spark.sql(`SELECT _change_type, count(*) AS n FROM table_changes('c360.bronze.customers', 3) GROUP BY 1 ORDER BY 1`)).show();
+  section(`Change Data Feed: table_changes() since version ${beforeMerge + 1}`);
+  await (await spark.sql(`SELECT _change_type, count(*) AS n FROM table_changes('c360.bronze.customers', ${beforeMerge + 1}) GROUP BY 1 ORDER BY 1`)).show();
 
   section("DESCRIBE HISTORY");
   await (await spark.sql("DESCRIBE HISTORY c360.bronze.customers")).selectExpr("version", "operation", "operationMetrics['numOutputRows'] AS output_rows").show(20, false);
