@@ -212,7 +212,8 @@ export class SparkSession implements QueryRunner {
     try {
       snapshot = await this.snapshotOf(resolved.root);
     } catch (e) {
-      if (!(e instanceof TableNotFoundError) || mustExist && resolved.entry === undefined && ref.kind === "path") throw e;
+      // A missing log is fine only when the caller is about to create the table.
+      if (!(e instanceof TableNotFoundError) || mustExist) throw e;
     }
     return { root: resolved.root, name: resolved.name, snapshot, resolved };
   }
