@@ -31,6 +31,7 @@ export function formatResult(res: QueryResult, format: "table" | "json" | "csv")
     const names = res.columns.map((c) => c.name);
     return [names.map(csvCell).join(","), ...res.rows.map((r) => names.map((n) => csvCell(r[n])).join(","))].join("\n");
   }
-  if (res.columns.length === 0) return "OK";
+  // DDL answers with an empty one-column frame (see statements.ts): say so plainly.
+  if (res.columns.length === 0 || (res.rows.length === 0 && res.columns.length === 1 && res.columns[0]!.name === "result")) return "OK";
   return formatTable(res.columns.map((c) => c.name), res.rows, false);
 }
