@@ -13,6 +13,7 @@ import { describeHistory } from "../lakehouse/operations/history.js";
 import { executeVacuum } from "../lakehouse/operations/vacuum.js";
 import { formatResult, toJson } from "./format.js";
 import { runDemo } from "./demo.js";
+import { registerDatagenCommand } from "../c360/datagen/index.js";
 
 function tableRef(arg: string): TableRef {
   // A path (absolute, ./relative, or delta.`…`) or a catalog name.
@@ -113,6 +114,8 @@ program
   .action(async () => {
     await withSession(program.opts(), (spark) => runDemo(spark));
   });
+
+registerDatagenCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof LakehouseError ? e.message : e instanceof Error ? `[INTERNAL_ERROR] ${e.message}` : String(e);
