@@ -29,6 +29,8 @@ import { DataFrame } from "./dataframe/index.js";
 import type { QueryRunner, WriteSpec } from "./dataframe/runner.js";
 import { executeStatement } from "./statements.js";
 import { DataFrameReader } from "./reader.js";
+import { registerSparkFunctions } from "./spark-functions.js";
+import { DataStreamReader } from "../streaming/reader.js";
 
 export interface SessionOptions {
   /** Where managed tables and the metastore live. Default ./.c360/warehouse. */
@@ -115,6 +117,7 @@ export class SparkSession implements QueryRunner {
     const scratch = opts.scratchDir ?? join(tmpdir(), `c360-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     mkdirSync(scratch, { recursive: true });
     const db = await DuckDb.open();
+    await registerSparkFunctions(db);
     const engine = new DuckDbEngine(db, scratch);
     const metastore = new Metastore(warehouse);
     await metastore.ensureDefaults();
@@ -158,6 +161,11 @@ export class SparkSession implements QueryRunner {
 
   table(name: string): DataFrame {
     return DataFrame.fromTable(this, name);
+  }
+
+  /** Structured Streaming sources: `spark.readStream.format("cloudFiles")…load(path)` (see ../streaming). */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
   }
 
   /** Fully qualified [catalog, schema, table] for 1–3 name parts. */
