@@ -13,7 +13,7 @@
 import { quoteIdent, quoteString } from "../engine/duckdb.js";
 import type { Predicate } from "../kernel/predicate.js";
 import { and } from "../kernel/predicate.js";
-import { tokenize } from "./parser/tokenizer.js";
+import { tokenize, type Token } from "./parser/tokenizer.js";
 import { findSpecialTableRefs } from "./parser/table-refs.js";
 import type { TableRef, TimeTravel } from "./parser/ast.js";
 import { columnResolver, toPredicate } from "./predicates.js";
@@ -44,8 +44,19 @@ export interface CompileHost {
 
 const NOT_ALIAS = new Set(["WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "QUALIFY", "WINDOW", "UNION", "EXCEPT", "INTERSECT", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "SEMI", "ANTI", "ASOF", "POSITIONAL", "ON", "USING", "LATERAL", "PIVOT", "UNPIVOT", "TABLESAMPLE", "USING", "WHEN", "SET", "VALUES"]);
 
-function followedByAlias(sql: string, end: number): boolean {
-  const next = tokenize(sql.slice(end, end + 200))[0];
+/** The first token at or after `offset` (tokens are sorted by position). */
+function tokenAt(tokens: Token[], offset: number): number {
+  let lo = 0, hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function followedByAlias(tokens: Token[], end: number): boolean {
+  const next = tokens[tokenAt(tokens, end)];
   if (!next) return false;
   if (next.kind === "quotedIdent" || next.kind === "backtick") return true;
   return next.kind === "ident" && !NOT_ALIAS.has(next.upper);
@@ -72,12 +83,18 @@ function walk(n: Node, visit: (n: Node) => void) {
   }
 }
 
-function baseTablesOf(from: Node, out: Node[] = []): Node[] {
+/**
+ * Base tables of a FROM clause, each marked `nullable` when it sits on the NULL-supplying side
+ * of an outer join: a WHERE conjunct on such a table (e.g. `b.id IS NULL` in an anti-join) is
+ * evaluated after the join, so it must never prune that table's files.
+ */
+function baseTablesOf(from: Node, out: { node: Node; nullable: boolean }[] = [], nullable = false): { node: Node; nullable: boolean }[] {
   if (!from) return out;
-  if (from.type === "BASE_TABLE") out.push(from);
+  if (from.type === "BASE_TABLE") out.push({ node: from, nullable });
   else if (from.type === "JOIN") {
-    baseTablesOf(from.left, out);
-    baseTablesOf(from.right, out);
+    const t = String(from.join_type ?? "INNER").toUpperCase();
+    baseTablesOf(from.left, out, nullable || t === "RIGHT" || t === "OUTER" || t === "FULL");
+    baseTablesOf(from.right, out, nullable || t === "LEFT" || t === "OUTER" || t === "FULL");
   }
   return out;
 }
@@ -92,6 +109,7 @@ export async function compileQuery(host: CompileHost, input: string): Promise<{ 
   const scans: ScanInfo[] = [];
   // 1. Databricks-only references.
   const specials = findSpecialTableRefs(input);
+  const inputTokens = specials.length ? tokenize(input) : [];
   const edits: { start: number; end: number; text: string }[] = [];
   for (const s of specials) {
     let sql: string;
@@ -106,7 +124,7 @@ export async function compileQuery(host: CompileHost, input: string): Promise<{ 
       scans.push(scan.info);
       sql = scan.sql;
     }
-    const alias = followedByAlias(input, s.end) ? "" : ` AS ${quoteIdent(s.ref.kind === "name" ? s.ref.parts[s.ref.parts.length - 1]! : "t")}`;
+    const alias = followedByAlias(inputTokens, s.end) ? "" : ` AS ${quoteIdent(s.ref.kind === "name" ? s.ref.parts[s.ref.parts.length - 1]! : "t")}`;
     edits.push({ start: s.start, end: s.end, text: `(${sql})${alias}` });
   }
   let sql = backticksToQuotes(replaceSpans(input, edits));
@@ -119,6 +137,7 @@ export async function compileQuery(host: CompileHost, input: string): Promise<{ 
     if (n.cte_map?.map) for (const e of n.cte_map.map) cteNames.add(String(e.key).toLowerCase());
   });
   const tableEdits: { start: number; end: number; text: string }[] = [];
+  const sqlTokens = tokenize(sql);
   const nodes: Node[] = [];
   walk(tree, (n) => {
     if (n.type === "SELECT_NODE") nodes.push(n);
@@ -126,23 +145,24 @@ export async function compileQuery(host: CompileHost, input: string): Promise<{ 
   for (const node of nodes) {
     const tables = baseTablesOf(node.from_table);
     const single = tables.length === 1 && node.from_table?.type === "BASE_TABLE";
-    for (const t of tables) {
+    for (const { node: t, nullable } of tables) {
       const parts = [t.catalog_name, t.schema_name, t.table_name].filter((p: string) => p);
       if (parts.length === 1 && cteNames.has(parts[0].toLowerCase())) continue;
       if (!(await host.isCatalogTable(parts))) continue;
       const ref: TableRef = { kind: "name", parts };
       const cols = await host.columnsOf(ref);
-      const resolve = columnResolver(cols, [t.alias || t.table_name, ...(single ? [] : [])]);
+      const resolve = columnResolver(cols, [t.alias || t.table_name]);
       const resolver = single ? resolve : (p: string[]) => (p.length === 2 ? resolve(p) : undefined);
-      const pred = and(conjuncts(node.where_clause).map((c) => toPredicate(c, resolver)));
+      const pred = nullable ? and([]) : and(conjuncts(node.where_clause).map((c) => toPredicate(c, resolver)));
       const scan = await host.scanSql(ref, undefined, pred.op === "unknown" ? undefined : pred);
       scans.push(scan.info);
       const start = Number(t.query_location);
-      const nameTokens = tokenize(sql.slice(start, start + 400));
+      // The name is identifier ( "." identifier )* from query_location on.
+      const first = tokenAt(sqlTokens, start);
       let end = start;
-      for (let i = 0; i < nameTokens.length; i++) {
-        const tok = nameTokens[i]!;
-        if (i % 2 === 0 && (tok.kind === "ident" || tok.kind === "quotedIdent")) end = start + tok.end;
+      for (let i = 0; first + i < sqlTokens.length; i++) {
+        const tok = sqlTokens[first + i]!;
+        if (i % 2 === 0 && (tok.kind === "ident" || tok.kind === "quotedIdent")) end = tok.end;
         else if (i % 2 === 1 && tok.kind === "punct" && tok.text === ".") continue;
         else break;
       }

@@ -37,6 +37,19 @@ export async function executeStatement(spark: SparkSession, text: string): Promi
   return last!;
 }
 
+const EXPR_PREFIX = "SELECT 1 WHERE ";
+
+/**
+ * Resolves catalog tables inside an expression (e.g. `id IN (SELECT id FROM c360.silver.t)` in
+ * a DELETE): the expression is compiled as the WHERE of a one-row query, whose prefix the
+ * compiler leaves untouched.
+ */
+async function compileExpr(spark: SparkSession, expr: string): Promise<string> {
+  if (!/\bselect\b/i.test(expr)) return expr;
+  const c = await spark.compile(`${EXPR_PREFIX}${expr}`);
+  return c.sql.startsWith(EXPR_PREFIX) ? c.sql.slice(EXPR_PREFIX.length) : expr;
+}
+
 async function compileSource(spark: SparkSession, sql: string): Promise<string> {
   const c = await spark.compile(sql);
   spark.lastScans = c.scans;
@@ -114,7 +127,7 @@ async function executeOne(spark: SparkSession, st: Statement): Promise<DataFrame
     case "delete": {
       const target = await spark.targetOf(st.table);
       const alias = st.alias ?? lastPart(st.table);
-      const condition = st.where ? { sql: st.where, predicate: await conditionToPredicate(spark.db, st.where, target.snapshot!.schema.fields.map((f) => f.name), alias) } : undefined;
+      const condition = st.where ? { sql: await compileExpr(spark, st.where), predicate: await conditionToPredicate(spark.db, st.where, target.snapshot!.schema.fields.map((f) => f.name), alias) } : undefined;
       const res = await executeDelete(ctx, target, { condition, alias });
       return frame(spark, DML_COLUMNS, [{ num_affected_rows: res.metrics["numDeletedRows"] ?? 0 }]);
     }
@@ -122,8 +135,9 @@ async function executeOne(spark: SparkSession, st: Statement): Promise<DataFrame
     case "update": {
       const target = await spark.targetOf(st.table);
       const alias = st.alias ?? lastPart(st.table);
-      const condition = st.where ? { sql: st.where, predicate: await conditionToPredicate(spark.db, st.where, target.snapshot!.schema.fields.map((f) => f.name), alias) } : undefined;
-      const res = await executeUpdate(ctx, target, { assignments: st.assignments, condition, alias });
+      const condition = st.where ? { sql: await compileExpr(spark, st.where), predicate: await conditionToPredicate(spark.db, st.where, target.snapshot!.schema.fields.map((f) => f.name), alias) } : undefined;
+      const assignments = await Promise.all(st.assignments.map(async (a) => ({ column: a.column, value: await compileExpr(spark, a.value) })));
+      const res = await executeUpdate(ctx, target, { assignments, condition, alias });
       return frame(spark, DML_COLUMNS, [{ num_affected_rows: res.metrics["numUpdatedRows"] ?? 0 }]);
     }
 

@@ -95,3 +95,26 @@ describe("catalog and Databricks SQL", () => {
     expect((await rows("DESCRIBE HISTORY main.default.vac LIMIT 2")).map((r) => r["operation"])).toEqual(["VACUUM END", "VACUUM START"]);
   });
 });
+
+describe("queries the compiler must not get wrong", () => {
+  it("anti-join: a WHERE on the NULL side of a LEFT JOIN never prunes that table", async () => {
+    await spark.sql("CREATE TABLE main.default.aj_a AS SELECT range AS id FROM range(10)");
+    await spark.sql("CREATE TABLE main.default.aj_b AS SELECT range AS id FROM range(5)");
+    const r = await rows("SELECT a.id FROM main.default.aj_a a LEFT JOIN main.default.aj_b b ON a.id = b.id WHERE b.id IS NULL ORDER BY a.id");
+    expect(r.map((x) => Number(x["id"]))).toEqual([5, 6, 7, 8, 9]);
+  });
+
+  it("string literals far from a table name do not confuse the tokenizer", async () => {
+    const pad = "x".repeat(500);
+    const r = await rows(`SELECT count(*) AS n FROM main.default.aj_a WHERE '${pad}' <> 'a ${pad}' AND id < 3`);
+    expect(r).toEqual([{ n: 3n }]);
+  });
+
+  it("DELETE and UPDATE with subqueries over catalog tables", async () => {
+    await spark.sql("CREATE TABLE main.default.sq AS SELECT range AS id, 0 AS v FROM range(10)");
+    await spark.sql("DELETE FROM main.default.sq WHERE id IN (SELECT id FROM main.default.aj_b)");
+    await spark.sql("UPDATE main.default.sq SET v = (SELECT max(id) FROM main.default.aj_a) WHERE id = 9");
+    expect(await rows("SELECT id, v FROM main.default.sq WHERE id >= 8 ORDER BY id")).toEqual([{ id: 8n, v: 0 }, { id: 9n, v: 9 }]);
+    expect(await rows("SELECT count(*) AS n FROM main.default.sq")).toEqual([{ n: 5n }]);
+  });
+});

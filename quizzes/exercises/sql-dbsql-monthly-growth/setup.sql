@@ -1,0 +1,6 @@
+CREATE TABLE orders (order_id BIGINT, order_date DATE, amount DECIMAL(10,2));
+INSERT INTO orders VALUES
+  (1, DATE '2024-01-05', 100.00), (2, DATE '2024-01-20', 50.00),
+  (3, DATE '2024-02-03', 120.00), (4, DATE '2024-02-28', 60.00),
+  (5, DATE '2024-03-15', 90.00),
+  (6, DATE '2024-04-01', 135.00);

@@ -1,0 +1,3 @@
+-- 1. UPDATE toys prices
+-- 2. DELETE discontinued products
+DESCRIBE HISTORY products LIMIT 2;

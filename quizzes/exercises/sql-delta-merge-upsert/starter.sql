@@ -1,0 +1,3 @@
+-- Write the MERGE here.
+
+SELECT * FROM customers ORDER BY customer_id;

@@ -1,0 +1,6 @@
+INSERT INTO orders
+SELECT * FROM orders VERSION AS OF 2
+EXCEPT ALL
+SELECT * FROM orders VERSION AS OF 3;
+
+SELECT * FROM orders ORDER BY order_id;

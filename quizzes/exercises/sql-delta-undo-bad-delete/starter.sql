@@ -1,0 +1,3 @@
+-- Re-insert the rows removed by version 3 here.
+
+SELECT * FROM orders ORDER BY order_id;

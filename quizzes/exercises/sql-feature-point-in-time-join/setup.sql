@@ -1,0 +1,15 @@
+CREATE TABLE labels (customer_id BIGINT, label_ts TIMESTAMP, churned BOOLEAN);
+INSERT INTO labels VALUES
+  (1, TIMESTAMP '2024-03-01 00:00:00', false),
+  (1, TIMESTAMP '2024-06-01 00:00:00', true),
+  (2, TIMESTAMP '2024-03-01 00:00:00', false),
+  (3, TIMESTAMP '2024-01-15 00:00:00', true);
+CREATE TABLE customer_features (customer_id BIGINT, feature_ts TIMESTAMP, spend_90d DECIMAL(10,2), orders_30d INT);
+INSERT INTO customer_features VALUES
+  (1, TIMESTAMP '2024-01-31 00:00:00', 120.00, 3),
+  (1, TIMESTAMP '2024-02-29 00:00:00', 80.00, 1),
+  (1, TIMESTAMP '2024-05-31 00:00:00', 10.00, 0),
+  (1, TIMESTAMP '2024-06-30 00:00:00', 0.00, 0),
+  (2, TIMESTAMP '2024-03-01 00:00:00', 55.00, 2),
+  (2, TIMESTAMP '2024-03-02 00:00:00', 60.00, 2),
+  (3, TIMESTAMP '2024-02-01 00:00:00', 5.00, 1);

@@ -1,0 +1,10 @@
+CREATE TABLE bronze_orders (order_id STRING, order_ts STRING, country STRING, amount STRING, ingested_at TIMESTAMP);
+INSERT INTO bronze_orders VALUES
+  ('1', '2024-05-01 10:15:00', 'fr', '20.00', TIMESTAMP '2024-05-01 10:16:00'),
+  ('2', '2024-05-01 11:00:00', ' FR ', '15.50', TIMESTAMP '2024-05-01 11:01:00'),
+  ('2', '2024-05-01 11:00:00', ' FR ', '15.50', TIMESTAMP '2024-05-01 12:00:00'),
+  ('3', '2024-05-01 12:30:00', 'de', 'n/a', TIMESTAMP '2024-05-01 12:31:00'),
+  (NULL, '2024-05-01 13:00:00', 'DE', '9.99', TIMESTAMP '2024-05-01 13:01:00'),
+  ('4', '2024-05-02 09:00:00', 'De', '30.00', TIMESTAMP '2024-05-02 09:01:00'),
+  ('5', '2024-05-02 10:00:00', 'fr', '5.25', TIMESTAMP '2024-05-02 10:01:00'),
+  ('5', '2024-05-02 10:00:00', 'fr', '6.25', TIMESTAMP '2024-05-02 18:00:00');

@@ -1,0 +1,5 @@
+INSERT INTO dim_customer VALUES (5, 'Rome', TIMESTAMP '2023-05-01 00:00:00', NULL, true);
+INSERT INTO changes VALUES
+  (3, 'Munich', TIMESTAMP '2024-01-11 08:00:00'),
+  (5, 'Milan', TIMESTAMP '2024-01-11 09:00:00'),
+  (6, 'Oslo', TIMESTAMP '2024-01-11 10:00:00');

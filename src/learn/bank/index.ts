@@ -1,0 +1,1 @@
+export { loadBank, defaultQuizzesRoot, formatProblem, BankError, type Bank, type BankProblem, type SqlExerciseSpec, type TsExerciseSpec } from "./load.js";
