@@ -14,6 +14,7 @@ import { executeVacuum } from "../lakehouse/operations/vacuum.js";
 import { formatResult, toJson } from "./format.js";
 import { runDemo } from "./demo.js";
 import { registerDatagenCommand } from "../c360/datagen/index.js";
+import { registerPipelineCommand } from "../c360/pipeline/run.js";
 
 function tableRef(arg: string): TableRef {
   // A path (absolute, ./relative, or delta.`…`) or a catalog name.
@@ -110,12 +111,13 @@ delta
 
 program
   .command("demo")
-  .description("the main job: builds a small Customer 360 Delta table set and shows time travel, MERGE and history")
+  .description("a tour of the Delta core on a small customer table: MERGE, data skipping, time travel, change data feed, history")
   .action(async () => {
     await withSession(program.opts(), (spark) => runDemo(spark));
   });
 
 registerDatagenCommand(program);
+registerPipelineCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof LakehouseError ? e.message : e instanceof Error ? `[INTERNAL_ERROR] ${e.message}` : String(e);

@@ -40,7 +40,7 @@ export async function writeDataFrame(spark: SparkSession, sql: string, spec: Wri
     properties: Object.fromEntries(Object.entries(spec.options).filter(([k]) => k.startsWith("delta."))),
     operation: target.snapshot ? "WRITE" : spec.target.kind === "table" ? "CREATE TABLE AS SELECT" : "WRITE",
   });
-  if (res.commit) spark.rememberSnapshot(res.commit.snapshot);
+  if (res.commit) await spark.rememberSnapshot(res.commit.snapshot);
   if (spec.target.kind === "table" && !resolved.entry) {
     const [catalog, schema, name] = resolved.parts!;
     await spark.metastore.registerTable({ catalog, schema, name, type: opt("path") ? "EXTERNAL" : "MANAGED", location: resolved.root });

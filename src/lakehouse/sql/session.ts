@@ -98,7 +98,7 @@ export class SparkSession implements QueryRunner {
   lastScans: ScanInfo[] = [];
   private currentCatalogName = DEFAULT_CATALOG;
   private currentSchemaName = DEFAULT_SCHEMA;
-  private readonly snapshots = new Map<string, Snapshot>();
+  private readonly snapshots = new Map<string, { snap: Snapshot; stamp: string }>();
 
   private ownsScratch = false;
 
@@ -197,15 +197,30 @@ export class SparkSession implements QueryRunner {
   async snapshotOf(root: string, tt?: { version?: number; timestamp?: number }): Promise<Snapshot> {
     if (tt && (tt.version !== undefined || tt.timestamp !== undefined)) return loadSnapshot(this.engine, root, tt);
     const cached = this.snapshots.get(root);
-    const snap = cached ? await updateSnapshot(this.engine, cached) : await loadSnapshot(this.engine, root);
-    this.snapshots.set(root, snap);
+    // A cached snapshot is only extended if its own commit file is still the one it was read
+    // from: a table deleted and re-created at the same path (full refresh, DROP + CREATE) must be
+    // reloaded, not patched.
+    const valid = cached && (await this.commitStamp(cached.snap)) === cached.stamp;
+    const snap = valid ? await updateSnapshot(this.engine, cached.snap) : await loadSnapshot(this.engine, root);
+    await this.rememberSnapshot(snap);
     return snap;
   }
 
+  /** Identity of the commit file a snapshot ends with (mtime + size), or "" if it is gone. */
+  private async commitStamp(snap: Snapshot): Promise<string> {
+    try {
+      const st = await this.engine.storage.stat(`${snap.tableRoot}/_delta_log/${String(snap.version).padStart(20, "0")}.json`);
+      return `${st.mtime}:${st.size}`;
+    } catch {
+      return "";
+    }
+  }
+
   /** @internal remembers the snapshot a commit produced, so the next read needs no log listing. */
-  rememberSnapshot(snap: Snapshot): void {
+  async rememberSnapshot(snap: Snapshot): Promise<void> {
     const cached = this.snapshots.get(snap.tableRoot);
-    if (!cached || cached.version <= snap.version) this.snapshots.set(snap.tableRoot, snap);
+    if (cached && cached.snap.version > snap.version && cached.stamp === (await this.commitStamp(cached.snap))) return;
+    this.snapshots.set(snap.tableRoot, { snap, stamp: await this.commitStamp(snap) });
   }
 
   /** @internal forgets a table (DROP, REPLACE). */

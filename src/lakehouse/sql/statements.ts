@@ -90,7 +90,7 @@ async function executeOne(spark: SparkSession, st: Statement): Promise<DataFrame
           operation, replaceTable: exists, overwriteSchema: true,
           operationParameters: { isManaged: String(!st.location && st.table.kind === "name"), description: st.comment ?? null, partitionBy: JSON.stringify(st.partitionedBy), properties: JSON.stringify(props) },
         });
-        if (res.commit) spark.rememberSnapshot(res.commit.snapshot);
+        if (res.commit) await spark.rememberSnapshot(res.commit.snapshot);
       }
       if (st.table.kind === "name" && !resolved.entry) {
         const [catalog, schemaName, name] = resolved.parts!;
@@ -120,7 +120,7 @@ async function executeOne(spark: SparkSession, st: Statement): Promise<DataFrame
       }
       const replaceWhere = st.replaceWhere ? { sql: st.replaceWhere, predicate: await conditionToPredicate(spark.db, st.replaceWhere, snap.schema.fields.map((f) => f.name)) } : undefined;
       const res = await executeWrite(ctx, target, { sourceSql, mode: st.overwrite ? "overwrite" : "append", replaceWhere, ansiStoreAssignment: true });
-      if (res.commit) spark.rememberSnapshot(res.commit.snapshot);
+      if (res.commit) await spark.rememberSnapshot(res.commit.snapshot);
       return frame(spark, [["num_affected_rows", "BIGINT"], ["num_inserted_rows", "BIGINT"]], [{ num_affected_rows: res.numOutputRows, num_inserted_rows: res.numOutputRows }]);
     }
 
