@@ -8,6 +8,7 @@ import { DEFAULT_WORKDIR } from "../learn/session/workspace.js";
 import { App } from "./app.js";
 import type { TuiDeps } from "./context.js";
 import { makeTheme } from "./theme.js";
+import { LearnError } from "../learn/errors.js";
 
 export interface TuiOptions {
   data: LearnData;
@@ -44,7 +45,7 @@ export function makeDeps(o: TuiOptions): TuiDeps {
 }
 
 export async function runTui(o: TuiOptions): Promise<void> {
-  if (!process.stdin.isTTY) throw new Error("the interactive mode needs a terminal (stdin is not a TTY); see c360-quiz --help");
+  if (!process.stdin.isTTY) throw new LearnError("NOT_A_TERMINAL", "the interactive mode needs a terminal (stdin is not a TTY); see c360-quiz --help");
   const instance = render(<App deps={makeDeps(o)} />, { exitOnCtrlC: true });
   await instance.waitUntilExit();
 }

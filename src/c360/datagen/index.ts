@@ -22,6 +22,7 @@ import { generateCrm } from "./crm.js";
 import { generateTransactions } from "./transactions.js";
 import { generateClickstream } from "./clickstream.js";
 import { generateTickets } from "./tickets.js";
+import { LakehouseError } from "../../lakehouse/errors.js";
 
 export type { SourceReport, FileReport } from "./context.js";
 export { hashTree } from "./files.js";
@@ -148,7 +149,7 @@ export function formatDatagenReport(r: DatagenReport): string {
 function parseNumber(name: string, integer: boolean) {
   return (v: string): number => {
     const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be ${integer ? "an integer" : "a number"}, got "${v}"`);
+    if (v.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new LakehouseError("INVALID_ARGUMENT", `--${name} must be ${integer ? "an integer" : "a number"}, got "${v}"`);
     return n;
   };
 }

@@ -6,6 +6,7 @@ import { assertSafeId } from "../session/workspace.js";
 import type { Exercise, QuizItem } from "../types.js";
 import { parseLatePenalty } from "./penalty.js";
 import { ASSIGNMENT_FORMAT, type AssignmentFile, type ExerciseTask, type ItemTask, type Task } from "./types.js";
+import { LearnError } from "../errors.js";
 
 export const DEFAULT_EXERCISE_POINTS = 10;
 export const DEFAULT_ITEM_POINTS = 5;
@@ -80,32 +81,32 @@ export function parsePoints(s: string | undefined): number[] | undefined {
   if (s === undefined) return undefined;
   return parseIdList(s).map((p) => {
     const n = Number(p);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`invalid points value "${p}"`);
+    if (!Number.isFinite(n) || n < 0) throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", `invalid points value "${p}"`);
     return n;
   });
 }
 
 export function createAssignment(data: Pick<LearnData, "items" | "exercises">, opts: CreateOptions): AssignmentFile {
   const title = opts.title.trim();
-  if (title === "") throw new Error("the assignment needs a --title");
-  if (opts.exercises.length + opts.items.length === 0) throw new Error("the assignment needs at least one of --exercises or --items");
+  if (title === "") throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", "the assignment needs a --title");
+  if (opts.exercises.length + opts.items.length === 0) throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", "the assignment needs at least one of --exercises or --items");
   const dueMs = Date.parse(opts.due);
-  if (Number.isNaN(dueMs)) throw new Error(`invalid --due "${opts.due}" (expected ISO-8601, e.g. 2026-12-01T23:59:00Z)`);
+  if (Number.isNaN(dueMs)) throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", `invalid --due "${opts.due}" (expected ISO-8601, e.g. 2026-12-01T23:59:00Z)`);
   const latePenalty = parseLatePenalty(opts.latePenalty);
   const ids = [...opts.exercises, ...opts.items];
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw new Error(`"${dup}" is listed twice`);
+  if (dup) throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", `"${dup}" is listed twice`);
   const exById = new Map(data.exercises.map((e) => [e.id, e]));
   const itById = new Map(data.items.map((i) => [i.id, i]));
   const missingEx = opts.exercises.filter((id) => !exById.has(id));
   const missingIt = opts.items.filter((id) => !itById.has(id));
   if (missingEx.length + missingIt.length > 0) {
     const parts = [missingEx.length ? `exercises: ${missingEx.join(", ")}` : "", missingIt.length ? `items: ${missingIt.join(", ")}` : ""].filter(Boolean);
-    throw new Error(`unknown ids in the bank (${parts.join("; ")})`);
+    throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", `unknown ids in the bank (${parts.join("; ")})`);
   }
   for (const id of opts.exercises) assertSafeId(id);
   const points = opts.points ?? [...opts.exercises.map(() => DEFAULT_EXERCISE_POINTS), ...opts.items.map(() => DEFAULT_ITEM_POINTS)];
-  if (points.length !== ids.length) throw new Error(`--points has ${points.length} values for ${ids.length} tasks (${opts.exercises.length} exercises then ${opts.items.length} items)`);
+  if (points.length !== ids.length) throw new LearnError("ASSIGNMENT_OPTIONS_INVALID", `--points has ${points.length} values for ${ids.length} tasks (${opts.exercises.length} exercises then ${opts.items.length} items)`);
   const seed = opts.seed ?? randomBytes(8).toString("hex");
   const tasks: Task[] = [
     ...opts.exercises.map((id, i) => exerciseTask(exById.get(id)!, points[i]!)),

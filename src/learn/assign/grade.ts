@@ -16,6 +16,7 @@ import { exerciseFingerprint, itemFingerprint, slug } from "./create.js";
 import { readSubmissionFile } from "./files.js";
 import { daysLate, describePenalty, penaltyFraction } from "./penalty.js";
 import { ASSIGNMENT_FORMAT, type AssignmentFile, type ExerciseTask, type Gradebook, type ItemTask, type LearnerGrade, type SubmissionFile, type TaskGrade } from "./types.js";
+import { LearnError, plainMessage } from "../errors.js";
 
 export interface GradeBatchOptions {
   assignment: AssignmentFile;
@@ -194,7 +195,7 @@ export async function gradeSubmissions(opts: GradeBatchOptions): Promise<GradeBa
   const exById = new Map(opts.data.exercises.map((e) => [e.id, e]));
   const itById = new Map(opts.data.items.map((i) => [i.id, i]));
   const missing = a.tasks.filter((t) => (t.kind === "exercise" ? !exById.has(t.id) : !itById.has(t.id))).map((t) => t.id);
-  if (missing.length > 0) throw new Error(`the bank has no ${missing.join(", ")}; grade with the bank the assignment was created from (--bank/--root)`);
+  if (missing.length > 0) throw new LearnError("BANK_MISMATCH", `the bank has no ${missing.join(", ")}; grade with the bank the assignment was created from (--bank/--root)`);
   const warnings: string[] = [];
   for (const t of a.tasks) {
     const fp = t.kind === "exercise" ? exerciseFingerprint(exById.get(t.id)!) : itemFingerprint(itById.get(t.id)!);
@@ -207,7 +208,7 @@ export async function gradeSubmissions(opts: GradeBatchOptions): Promise<GradeBa
   try {
     names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith(".json")).sort();
   } catch (e) {
-    throw new Error(`cannot read submissions folder ${opts.submissionsDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new LearnError("SUBMISSIONS_UNREADABLE", `cannot read submissions folder ${opts.submissionsDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path.`);
   }
   const skip = new Set([opts.assignmentPath ? resolve(opts.assignmentPath) : "", resolve(opts.outDir, "gradebook.json")]);
   const max = r2(a.tasks.reduce((s, t) => s + t.points, 0));
@@ -230,7 +231,7 @@ export async function gradeSubmissions(opts: GradeBatchOptions): Promise<GradeBa
       if (!statSync(file).isFile()) continue;
       sub = readSubmissionFile(file, a);
     } catch (e) {
-      const msg = oneLine((e as Error).message, 200);
+      const msg = oneLine(plainMessage(e), 200);
       if (/no "format": "c360-submission"/.test(msg) && isAssignmentFile(file)) continue;
       const lg: LearnerGrade = { learner: basename(name, ".json").replace(/-submission$/, ""), file: name, status: "error", error: msg, daysLate: 0, penalty: 0, raw: 0, final: 0, max, tasks: [], feedback: "", warnings: [] };
       lg.feedback = feedbackName(lg.learner);

@@ -12,6 +12,7 @@ import { slug } from "./create.js";
 import { exerciseTasks, itemTasks } from "./files.js";
 import { describePenalty } from "./penalty.js";
 import { SUBMISSION_FORMAT, type AssignmentFile, type ExerciseTask, type SubmissionFile } from "./types.js";
+import { LearnError } from "../errors.js";
 
 export const ANSWERS_FILE = "answers.yaml";
 export const TOOL = "c360-quiz 0.1.0";
@@ -117,8 +118,8 @@ export interface SubmitResult {
 
 export function buildSubmission(a: AssignmentFile, opts: { dir: string; name: string; now?: Date }): SubmitResult {
   const name = opts.name.trim();
-  if (name === "") throw new Error("submit needs --name \"Your Name\"");
-  if (!existsSync(opts.dir)) throw new Error(`no work folder ${opts.dir}; run c360-quiz start first (or pass --dir)`);
+  if (name === "") throw new LearnError("SUBMISSION_INVALID", "submit needs --name \"Your Name\"");
+  if (!existsSync(opts.dir)) throw new LearnError("SUBMISSION_INVALID", `no work folder ${opts.dir}; run c360-quiz start first (or pass --dir)`);
   const warnings: string[] = [];
   const answers: Record<string, string> = {};
   const items = itemTasks(a);
@@ -128,9 +129,9 @@ export function buildSubmission(a: AssignmentFile, opts: { dir: string; name: st
     try {
       parsed = parseYaml(readFileSync(file, "utf8")) ?? {};
     } catch (e) {
-      throw new Error(`cannot read ${file}: ${(e as Error).message.split("\n")[0]}`);
+      throw new LearnError("SUBMISSION_INVALID", `cannot read ${file}: ${(e as Error).message.split("\n")[0]}`);
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${file} must map question ids to answers`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new LearnError("SUBMISSION_INVALID", `${file} must map question ids to answers`);
     const rec = parsed as Record<string, unknown>;
     for (const t of items) {
       const text = Object.hasOwn(rec, t.id) ? answerToText(rec[t.id]) : undefined;

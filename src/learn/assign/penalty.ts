@@ -1,5 +1,6 @@
 /** Late penalties: "10%/day", "10%/day,max 50%", "5%/day, max 30%", "none". */
 import type { LatePenalty } from "./types.js";
+import { LearnError } from "../errors.js";
 
 const DAY_MS = 86_400_000;
 
@@ -8,10 +9,10 @@ export function parseLatePenalty(text: string | undefined): LatePenalty | null {
   const t = text.trim().toLowerCase();
   if (t === "" || t === "none" || t === "0" || t === "0%") return null;
   const m = /^(\d+(?:\.\d+)?)\s*%\s*(?:\/|per\s+)\s*day\s*(?:[,;]\s*max(?:imum)?\s*(\d+(?:\.\d+)?)\s*%)?$/.exec(t);
-  if (!m) throw new Error(`invalid --late-penalty "${text}" (expected e.g. "10%/day" or "10%/day,max 50%")`);
+  if (!m) throw new LearnError("INVALID_LATE_PENALTY", `invalid --late-penalty "${text}" (expected e.g. "10%/day" or "10%/day,max 50%")`);
   const perDay = Number(m[1]) / 100;
   const max = m[2] !== undefined ? Number(m[2]) / 100 : 1;
-  if (perDay <= 0 || perDay > 1 || max <= 0 || max > 1) throw new Error(`invalid --late-penalty "${text}" (percentages must be between 0 and 100)`);
+  if (perDay <= 0 || perDay > 1 || max <= 0 || max > 1) throw new LearnError("INVALID_LATE_PENALTY", `invalid --late-penalty "${text}" (percentages must be between 0 and 100)`);
   return { perDay, max };
 }
 

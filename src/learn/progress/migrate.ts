@@ -17,6 +17,7 @@
  */
 import { emptyProgress, PROGRESS_VERSION, type AnswerRecord, type CardState, type ExerciseProgress, type MockResult, type ProgressV1 } from "./schema.js";
 import { isObject, readAnswerRecord, SAFE_ID, sanitizeV1 } from "./validate.js";
+import { LearnError } from "../errors.js";
 
 export interface MigrationResult {
   progress: ProgressV1;
@@ -134,5 +135,5 @@ export function migrate(raw: Record<string, unknown>, now: Date = new Date()): M
     const r = sanitizeV1(raw, now);
     return { progress: r.progress, from: PROGRESS_VERSION, dropped: r.dropped };
   }
-  throw new Error(`unknown progress version ${JSON.stringify(v)}`);
+  throw new LearnError("PROGRESS_VERSION_UNKNOWN", `unknown progress version ${JSON.stringify(v)}`);
 }

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Answer, Exercise, ExerciseResult, Flashcard, ItemGrade, QuizItem } from "../types.js";
+import { LearnError } from "../errors.js";
 
 export interface LearnData {
   items: QuizItem[];
@@ -35,7 +36,7 @@ async function importModule<T>(load: () => Promise<T>, what: string): Promise<T>
   try {
     return await load();
   } catch (e) {
-    throw new Error(`cannot load the ${what}: ${(e as Error).message.split("\n")[0]}`);
+    throw new LearnError("BANK_UNREADABLE", `cannot load the ${what}: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 
@@ -60,10 +61,10 @@ function readBankFile(file: string): LearnData {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new Error(`cannot read bank file ${file}: ${(e as Error).message.split("\n")[0]}`);
+    throw new LearnError("BANK_UNREADABLE", `cannot read bank file ${file}: ${(e as Error).message.split("\n")[0]}`);
   }
   const o = raw as Partial<LearnData>;
-  if (typeof raw !== "object" || raw === null || !Array.isArray(o.items)) throw new Error(`bank file ${file} must hold {"items": [...], "exercises": [...]}`);
+  if (typeof raw !== "object" || raw === null || !Array.isArray(o.items)) throw new LearnError("BANK_UNREADABLE", `bank file ${file} must hold {"items": [...], "exercises": [...]}`);
   return { items: o.items, exercises: Array.isArray(o.exercises) ? o.exercises : [], flashcards: Array.isArray(o.flashcards) ? o.flashcards : [] };
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { backupFile, writeFileAtomic } from "../progress/atomic.js";
 import type { Exercise } from "../types.js";
+import { LearnError } from "../errors.js";
 
 export const DEFAULT_WORKDIR = "./c360-exercises";
 
@@ -14,7 +15,7 @@ export const DEFAULT_WORKDIR = "./c360-exercises";
 export const SAFE_PATH_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/;
 
 export function assertSafeId(id: string, what = "exercise id"): void {
-  if (!SAFE_PATH_ID.test(id)) throw new Error(`invalid ${what} ${JSON.stringify(id.slice(0, 60))} (letters, digits, - and _ only)`);
+  if (!SAFE_PATH_ID.test(id)) throw new LearnError("INVALID_EXERCISE_ID", `invalid ${what} ${JSON.stringify(id.slice(0, 60))} (letters, digits, - and _ only)`);
 }
 
 export function exerciseDir(workdir: string, ex: Pick<Exercise, "id">): string {
