@@ -31,8 +31,9 @@ export function windowInfo(c: Column): WindowInfo | undefined {
   return windows.get(c._s.sql);
 }
 
+/** An interval literal; `to_microseconds` takes a BIGINT, so windows of a day and more parse too. */
 function micros(ms: number): string {
-  return `INTERVAL ${Math.round(ms * 1000)} MICROSECONDS`;
+  return `to_microseconds(CAST(${Math.round(ms * 1000)} AS BIGINT))`;
 }
 
 /**

@@ -105,6 +105,13 @@ describe("windowed aggregation", () => {
     expect((await rows(L.spark, "c", "\"window\".start")).map((r) => `${r["n"]}/${r["total"]}`)).toEqual(["2/5", "1/2"]);
   });
 
+  it("windows of a day or more (intervals beyond 2^31 microseconds) work", async () => {
+    batch([[1, "10:01", 1], [2, "23:12", 2]]);
+    const q = await runToTable(events().groupBy(window(col("ts"), "1 day")).agg(count("*").alias("n")), "d", "complete");
+    expect(q.recentProgress.map((p) => p.sink.numOutputRows)).toEqual([1]);
+    expect((await rows(L.spark, "d", "n")).map((r) => Number(r["n"]))).toEqual([2]);
+  });
+
   it("a global aggregation keeps a running total (complete mode), across restarts", async () => {
     batch([[1, "10:01", 1], [2, "10:12", 2]]);
     await runToTable(events().agg(count("*").alias("n"), sum("v").alias("total")), "g", "complete");
