@@ -19,7 +19,7 @@
  * and error outputs), and lists the cells that were skipped after it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -255,5 +255,9 @@ export function renderHtml(executedPath: string, outDir: string, name = basename
   const r = spawnSync("jupyter", args, { env, encoding: "utf8" });
   const out = join(outDir, `${name}.html`);
   if (r.status !== 0 || !existsSync(out)) throw new Error(`nbconvert --to html failed for ${executedPath}:\n${r.stderr}`);
+  // With an empty anchor text nbconvert writes `<a class="anchor-link" … />`; HTML has no
+  // self-closing <a>, so browsers would nest the rest of the page inside it. Drop them.
+  const html = readFileSync(out, "utf8").replace(/<a class="anchor-link" href="[^"]*" \/>/g, "");
+  writeFileSync(out, html);
   return out;
 }

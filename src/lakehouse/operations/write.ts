@@ -22,7 +22,7 @@ import { countRows, withTempTable, type OpContext, type TableTarget } from "./co
 
 export class SchemaMismatchError extends LakehouseError {
   constructor(table: string, detail: string, params: Record<string, unknown>) {
-    super("DELTA_METADATA_MISMATCH", `A schema mismatch detected when writing to the Delta table ${table}: ${detail}. To add new columns, set option("mergeSchema", "true") (SQL: MERGE WITH SCHEMA EVOLUTION, or ALTER TABLE … ADD COLUMNS); to replace the schema, overwrite with option("overwriteSchema", "true").`, params, "KD002");
+    super("DELTA_METADATA_MISMATCH", `A schema mismatch detected when writing to the Delta table ${table}: ${detail}. To add new columns, set option("mergeSchema", "true") (SQL: MERGE WITH SCHEMA EVOLUTION, or ALTER TABLE … ADD COLUMNS); to replace the schema, overwrite with option("overwriteSchema", "true").`, params, "42KDG");
   }
 }
 
