@@ -21,12 +21,14 @@ import { box } from "./html.js";
 import { EXERCISES_01 } from "./exercises/01-delta-lake.js";
 import { EXERCISES_02 } from "./exercises/02-auto-loader.js";
 import { EXERCISES_03 } from "./exercises/03-streaming-cdc.js";
+import { EXERCISES_04 } from "./exercises/04-declarative-pipelines.js";
+import { EXERCISES_05 } from "./exercises/05-expectations.js";
 import type { Exercise, Verdict } from "./exercises/types.js";
 
 export type { Exercise, Verdict } from "./exercises/types.js";
 
 const REGISTRY = new Map<string, Exercise>();
-for (const e of [...EXERCISES_01, ...EXERCISES_02, ...EXERCISES_03]) REGISTRY.set(e.id, e);
+for (const e of [...EXERCISES_01, ...EXERCISES_02, ...EXERCISES_03, ...EXERCISES_04, ...EXERCISES_05]) REGISTRY.set(e.id, e);
 
 /** Every exercise the checkers know, in notebook order. */
 export function exercises(): Exercise[] {

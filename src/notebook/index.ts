@@ -18,3 +18,4 @@ export { concurrentWrites, raceWrites, type RaceResult } from "./concurrency.js"
 export { showCheckpoint, showProgress, checkpointBatches, crashAt, clearCrashes, type CrashPoint, type CheckpointBatch } from "./streaming.js";
 export { check, grade, exercises, type CheckResult, type Exercise, type Verdict } from "./checks.js";
 export { plain, plainRows, toJson } from "./values.js";
+export { showUpdate, updateRows, showGraph, runUpdate, PipelineUpdateError } from "./pipelines.js";
