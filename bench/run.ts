@@ -31,7 +31,7 @@ const APPEND_HIGH = QUICK ? 200 : 1_000; // "version 1,000"
 const APPEND_LOW = 10; // "version 10"
 const APPEND_SAMPLES = 10;
 const FILL_BUDGET_MS = 150_000; // give up creating versions after this long
-const RUNS = { scan: QUICK ? 5 : 15, lookup: QUICK ? 7 : 25, merge: QUICK ? 3 : 5, snapshot: 5 };
+const RUNS = { scan: QUICK ? 5 : 31, lookup: QUICK ? 7 : 25, merge: QUICK ? 3 : 5, snapshot: 5 };
 
 const TABLE = "main.default.sales";
 const APPEND_TABLE = "main.default.appends";

@@ -5,7 +5,7 @@
  * `<warehouse>/_metastore/`, one per object, so several processes can share a warehouse.
  * Names are case-insensitive and stored lower-case, as Unity Catalog does.
  */
-import { promises as fs } from "node:fs";
+import { promises as fs, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LakehouseError } from "../errors.js";
 
@@ -59,7 +59,9 @@ export class Metastore {
 
   private async readJson<T>(path: string): Promise<T | undefined> {
     try {
-      return JSON.parse(await fs.readFile(path, "utf8")) as T;
+      // Entries are a few hundred bytes and read on every query: a synchronous read costs a
+      // fraction of a trip through libuv's thread pool.
+      return JSON.parse(readFileSync(path, "utf8")) as T;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw new LakehouseError("METASTORE_CORRUPT", `The metastore entry ${path} is unreadable (${(e as Error).message}). Fix or delete that file; table data is not affected.`, { path });

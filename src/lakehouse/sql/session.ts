@@ -279,13 +279,16 @@ export class SparkSession implements QueryRunner {
       },
     };
     return compileQuery({
-      parse: async (q) => {
-        const r = await this.db.query(`SELECT json_serialize_sql(${quoteString(q)}) AS j`);
-        return JSON.parse(String(r.rows[0]!["j"]));
-      },
+      parse: (q) => this.parseSql(q),
       isCatalogTable: async (parts) => {
         if (parts.length > 3) return false;
-        return (await this.metastore.getTable(...this.qualify(parts))) !== undefined;
+        try {
+          await cache.resolve({ kind: "name", parts });
+          return true;
+        } catch (e) {
+          if (e instanceof NoSuchObjectError) return false;
+          throw e;
+        }
       },
       columnsOf: async (ref) => {
         const r = await cache.resolve(ref);
@@ -305,6 +308,19 @@ export class SparkSession implements QueryRunner {
         return changeDataSql(this.opContext, target, { ...(await asOpt(start, "start")), ...(await asOpt(end, "end")) } as never);
       },
     }, sql);
+  }
+
+  private readonly parsed = new Map<string, unknown>();
+
+  /** DuckDB's parse tree of a query; the same text always parses the same, so trees are cached. */
+  private async parseSql(q: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const hit = this.parsed.get(q);
+    if (hit) return hit;
+    const r = await this.db.query(`SELECT json_serialize_sql(${quoteString(q)}) AS j`);
+    const tree = JSON.parse(String(r.rows[0]!["j"]));
+    if (this.parsed.size >= 256) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(q, tree);
+    return tree;
   }
 
   // ---- QueryRunner (what DataFrames call) ----
