@@ -7,6 +7,9 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isArray, isMap, isStruct, type DataType, type StructType } from "../src/lakehouse/kernel/schema.js";
+import { DuckDb } from "../src/lakehouse/engine/duckdb.js";
+import { DuckDbEngine } from "../src/lakehouse/engine/duckdb-engine.js";
+import type { OpContext } from "../src/lakehouse/operations/context.js";
 
 export const CONFORMANCE = process.env["C360_CONFORMANCE"] ?? join(import.meta.dirname, "../../shared/conformance/delta");
 
@@ -88,4 +91,13 @@ export function encodeRows(rows: Record<string, unknown>[], schema: StructType):
 
 export function sortedJson(rows: Record<string, unknown>[], columns?: string[]): string[] {
   return rows.map((r) => JSON.stringify(columns ? Object.fromEntries(columns.map((c) => [c, r[c] ?? null])) : r)).sort();
+}
+
+/** A DuckDB connection, an engine and an operation context over a fresh temp dir (caller closes db, removes tmp). */
+export async function openOpContext(conf: (key: string) => string | undefined = () => undefined): Promise<{ db: DuckDb; tmp: string; ctx: OpContext }> {
+  const db = await DuckDb.open();
+  const tmp = tempDir();
+  const scratchDir = join(tmp, "scratch");
+  const engine = new DuckDbEngine(db, scratchDir);
+  return { db, tmp, ctx: { db, engine, scan: { db, storage: engine.storage, scratchDir }, conf } };
 }

@@ -1,9 +1,7 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DuckDb } from "../../../src/lakehouse/engine/duckdb.js";
-import { DuckDbEngine } from "../../../src/lakehouse/engine/duckdb-engine.js";
 import { writeFiles } from "../../../src/lakehouse/engine/data-writer.js";
 import { buildScanSql } from "../../../src/lakehouse/engine/scan.js";
 import type { Action } from "../../../src/lakehouse/kernel/actions.js";
@@ -15,7 +13,7 @@ import { executeDelete } from "../../../src/lakehouse/operations/delete.js";
 import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeUpdate } from "../../../src/lakehouse/operations/update.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
-import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
+import { CONFORMANCE, copyTableTo as copyTable, openOpContext } from "../../helpers.js";
 
 const CDF_TABLE = join(CONFORMANCE, "cdf-table");
 
@@ -24,10 +22,7 @@ let tmp: string;
 let ctx: OpContext;
 
 beforeEach(async () => {
-  db = await DuckDb.open();
-  tmp = fs.mkdtempSync(join(os.tmpdir(), "c360-test-"));
-  const engine = new DuckDbEngine(db, join(tmp, "scratch"));
-  ctx = { db, engine, scan: { db, storage: engine.storage, scratchDir: join(tmp, "scratch") }, conf: () => undefined };
+  ({ db, tmp, ctx } = await openOpContext());
 });
 
 afterEach(() => {

@@ -1,14 +1,12 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DuckDb } from "../../../src/lakehouse/engine/duckdb.js";
-import { DuckDbEngine } from "../../../src/lakehouse/engine/duckdb-engine.js";
 import { loadSnapshot } from "../../../src/lakehouse/kernel/snapshot.js";
 import type { OpContext } from "../../../src/lakehouse/operations/context.js";
 import { describeDetail, protocolFeatures, tableSummary } from "../../../src/lakehouse/operations/detail.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
-import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
+import { CONFORMANCE, copyTableTo as copyTable, openOpContext } from "../../helpers.js";
 
 const TABLES = [
   "basic-with-inserts-deletes-checkpoint", "cdf-table", "data-reader-partition-values", "delta-0.8.0",
@@ -39,10 +37,7 @@ let tmp: string;
 let ctx: OpContext;
 
 beforeEach(async () => {
-  db = await DuckDb.open();
-  tmp = fs.mkdtempSync(join(os.tmpdir(), "c360-test-"));
-  const engine = new DuckDbEngine(db, join(tmp, "scratch"));
-  ctx = { db, engine, scan: { db, storage: engine.storage, scratchDir: join(tmp, "scratch") }, conf: () => undefined };
+  ({ db, tmp, ctx } = await openOpContext());
 });
 
 afterEach(() => {

@@ -1,15 +1,13 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DuckDb } from "../../../src/lakehouse/engine/duckdb.js";
-import { DuckDbEngine } from "../../../src/lakehouse/engine/duckdb-engine.js";
 import { loadSnapshot } from "../../../src/lakehouse/kernel/snapshot.js";
 import type { OpContext } from "../../../src/lakehouse/operations/context.js";
 import { executeDelete } from "../../../src/lakehouse/operations/delete.js";
 import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
-import { CONFORMANCE } from "../../helpers.js";
+import { CONFORMANCE, openOpContext } from "../../helpers.js";
 
 
 interface Env {
@@ -21,11 +19,7 @@ interface Env {
 let env: Env;
 
 beforeEach(async () => {
-  const db = await DuckDb.open();
-  const tmp = fs.mkdtempSync(join(os.tmpdir(), "c360-test-"));
-  const engine = new DuckDbEngine(db, join(tmp, "scratch"));
-  const conf = new Map<string, string>();
-  env = { db, tmp, ctx: { db, engine, scan: { db, storage: engine.storage, scratchDir: join(tmp, "scratch") }, conf: (k) => conf.get(k) } };
+  env = await openOpContext();
 });
 
 afterEach(() => {

@@ -1,16 +1,14 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DuckDb } from "../../../src/lakehouse/engine/duckdb.js";
-import { DuckDbEngine } from "../../../src/lakehouse/engine/duckdb-engine.js";
 import { buildScanSql } from "../../../src/lakehouse/engine/scan.js";
 import { loadSnapshot, type Snapshot } from "../../../src/lakehouse/kernel/snapshot.js";
 import type { OpContext } from "../../../src/lakehouse/operations/context.js";
 import { describeHistory } from "../../../src/lakehouse/operations/history.js";
 import { executeVacuum } from "../../../src/lakehouse/operations/vacuum.js";
 import { executeWrite } from "../../../src/lakehouse/operations/write.js";
-import { CONFORMANCE, copyTableTo as copyTable } from "../../helpers.js";
+import { CONFORMANCE, copyTableTo as copyTable, openOpContext } from "../../helpers.js";
 
 const CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
 const DAY = 86_400_000;
@@ -21,11 +19,8 @@ let ctx: OpContext;
 const conf = new Map<string, string>();
 
 beforeEach(async () => {
-  db = await DuckDb.open();
-  tmp = fs.mkdtempSync(join(os.tmpdir(), "c360-test-"));
-  const engine = new DuckDbEngine(db, join(tmp, "scratch"));
   conf.clear();
-  ctx = { db, engine, scan: { db, storage: engine.storage, scratchDir: join(tmp, "scratch") }, conf: (k) => conf.get(k) };
+  ({ db, tmp, ctx } = await openOpContext((k) => conf.get(k)));
 });
 
 afterEach(() => {
