@@ -16,7 +16,7 @@ import type { AddFile } from "../kernel/actions.js";
 import { deletedRowIndexes, dvUniqueId } from "../kernel/deletion-vector.js";
 import { parseStats } from "../kernel/data-skipping.js";
 import { decodeAddPath, normaliseTimestamp } from "../kernel/partition-values.js";
-import { isArray, isMap, isStruct, physicalName, toDuckType, type DataType, type StructType } from "../kernel/schema.js";
+import { fieldId, isArray, isMap, isStruct, physicalName, toDuckType, type DataType, type StructType } from "../kernel/schema.js";
 import type { Snapshot } from "../kernel/snapshot.js";
 import { quoteIdent, quoteString, type DuckDb } from "./duckdb.js";
 import type { Storage } from "../kernel/engine.js";
@@ -112,6 +112,35 @@ async function schemaFile(ctx: ScanContext, columns: { name: string; duck: strin
   return p;
 }
 
+const fieldIdCache = new Map<string, Map<number, string>>();
+
+/** Top-level Parquet field id → column name of one file, from its footer (parquet_schema). */
+async function topLevelFieldIds(ctx: ScanContext, path: string): Promise<Map<number, string>> {
+  const hit = fieldIdCache.get(path);
+  if (hit) return hit;
+  const rows = (await ctx.db.query(`SELECT name, field_id, num_children FROM parquet_schema(${quoteString(path)})`)).rows;
+  const out = new Map<number, string>();
+  // Rows are the schema tree in pre-order; the root's children are the top-level columns.
+  const size = (i: number): number => {
+    let n = 1;
+    let next = i + 1;
+    for (let c = 0; c < Number(rows[i]?.["num_children"] ?? 0); c++) {
+      const s = size(next);
+      n += s;
+      next += s;
+    }
+    return n;
+  };
+  let pos = 1;
+  for (let c = 0; c < Number(rows[0]?.["num_children"] ?? 0); c++) {
+    const r = rows[pos]!;
+    if (r["field_id"] !== null && r["field_id"] !== undefined) out.set(Number(r["field_id"]), String(r["name"]));
+    pos += size(pos);
+  }
+  fieldIdCache.set(path, out);
+  return out;
+}
+
 const dvCache = new Map<string, number[]>();
 
 async function deletedRows(ctx: ScanContext, tableRoot: string, add: AddFile): Promise<number[]> {
@@ -157,15 +186,23 @@ export async function buildScanSql(ctx: ScanContext, snap: Snapshot, opts: ScanO
     return `SELECT ${cols.join(", ")} WHERE false`;
   }
 
+  // Column mapping "id" mode matches file columns by Parquet field id, not by name: each file's
+  // top-level ids are read from its footer, and files are grouped by that mapping.
+  const idNames = new Map<string, Map<number, string>>();
+  if (mode === "id") {
+    for (const f of files) idNames.set(f.path, await topLevelFieldIds(ctx, dataFilePath(snap.tableRoot, f.path)));
+  }
+
   // When the log's stats show every file holds every column, the files can be read as they are;
   // otherwise an empty file with the full schema makes missing columns bind as NULL.
-  const complete = mode === "none" && files.every((f) => hasAllColumns(f, dataCols.map((c) => c.name)));
+  const complete = mode === "id" || (mode === "none" && files.every((f) => hasAllColumns(f, dataCols.map((c) => c.name))));
   const schemaPath = complete ? undefined : await schemaFile(ctx, dataCols.map((f) => ({ name: physicalName(f, mode), duck: physicalDuckType(f.type, mode) })));
 
   // Files that share partition values (and have no DV) are read by one read_parquet call.
   const groups = new Map<string, AddFile[]>();
   for (const f of files) {
-    const key = f.deletionVector ? `dv:${f.path}:${dvUniqueId(f.deletionVector)}` : JSON.stringify(snap.partitionColumns.map((c) => f.partitionValues[c] ?? null));
+    const idKey = mode === "id" ? JSON.stringify([...idNames.get(f.path)!]) : "";
+    const key = (f.deletionVector ? `dv:${f.path}:${dvUniqueId(f.deletionVector)}` : JSON.stringify(snap.partitionColumns.map((c) => f.partitionValues[c] ?? null))) + idKey;
     const g = groups.get(key);
     if (g) g.push(f);
     else groups.set(key, [f]);
@@ -179,7 +216,15 @@ export async function buildScanSql(ctx: ScanContext, snap: Snapshot, opts: ScanO
         const raw = first.partitionValues[physicalName(f, mode)] ?? first.partitionValues[f.name];
         return `${partitionLiteral(raw, f.type)} AS ${quoteIdent(f.name)}`;
       }
-      return `${logicalExpr(quoteIdent(physicalName(f, mode)), f.type, mode)} AS ${quoteIdent(f.name)}`;
+      let source = quoteIdent(physicalName(f, mode));
+      if (mode === "id") {
+        const id = fieldId(f);
+        const name = id === undefined ? undefined : idNames.get(first.path)!.get(id);
+        // A field id the file does not have: the column was added after the file was written.
+        if (name === undefined) return `CAST(NULL AS ${toDuckType(f.type)}) AS ${quoteIdent(f.name)}`;
+        source = quoteIdent(name);
+      }
+      return `${logicalExpr(source, f.type, mode)} AS ${quoteIdent(f.name)}`;
     });
     if (opts.withFileColumn) cols.push(`filename AS ${FILE_COL}`);
     if (opts.withRowIndex) cols.push(`file_row_number AS ${ROW_COL}`);
