@@ -109,7 +109,7 @@ x AS (
 )
 SELECT update_id, dataset, name AS expectation, any_value(action) AS action,
   CAST(sum(passed_records) AS BIGINT) AS passed_records, CAST(sum(failed_records) AS BIGINT) AS failed_records,
-  CASE WHEN sum(passed_records) + sum(failed_records) = 0 THEN 0.0 ELSE CAST(sum(failed_records) AS DOUBLE) / CAST(sum(passed_records) + sum(failed_records) AS DOUBLE) END AS failure_rate
+  CASE WHEN sum(passed_records) + sum(failed_records) = 0 THEN 0.0 ELSE round(CAST(sum(failed_records) AS DOUBLE) / CAST(sum(passed_records) + sum(failed_records) AS DOUBLE), 6) END AS failure_rate
 FROM x GROUP BY update_id, dataset, name ORDER BY dataset, name`;
   return DataFrame.fromSql(spark, sql);
 }
