@@ -910,6 +910,25 @@ class UpdateRun {
     return q.recentProgress.reduce((s, x) => s + x.numInputRows, 0);
   }
 
+  /**
+   * runStream for a flow that checks expectations: a batch rejected by a fail expectation still
+   * has its per-rule counts recorded (once, here), and the error reaching the flow carries none,
+   * so the flow-level handler does not count them again.
+   */
+  private async runCountedStream(node: DatasetNode, r: FlowResult, sdf: StreamingDataFrame, checkpoint: string, onBatch: (df: DataFrame, batchId: number, queryId: string) => Promise<void>): Promise<number> {
+    return this.runStream(sdf, checkpoint, async (df, batchId, queryId) => {
+      try {
+        await onBatch(df, batchId, queryId);
+      } catch (e) {
+        if (e instanceof ExpectationViolationError) accumulate(r.expectations, e.perRule);
+        throw e;
+      }
+    }).catch((e) => {
+      if (e instanceof ExpectationViolationError && e.dataset === node.name) e.perRule = [];
+      throw e;
+    });
+  }
+
   /** For a stream that produced no batch: its output, empty, as a temp table (undefined when unknowable). */
   private async probeEmpty(sdf: StreamingDataFrame): Promise<string | undefined> {
     if (sdf._input.kind !== "source") return undefined;
@@ -1104,7 +1123,7 @@ class UpdateRun {
       throw new LakehouseError("PIPELINE_INVALID_QUERY", `${node.name} is a streaming table, but the query of ${f.name} returns a batch DataFrame. Read the source with ctx.readStream(…) (or Auto Loader), or use materializedView().`, { dataset: node.name });
     }
     const target = nameSql(node.name.split("."));
-    r.numInputRows = await this.runStream(out, this.checkpointDir(f.name), async (df, batchId, queryId) => {
+    r.numInputRows = await this.runCountedStream(node, r, out, this.checkpointDir(f.name), async (df, batchId, queryId) => {
       await this.evaluateChecks(checks);
       const rel = await this.stageFrame(df);
       try {
@@ -1119,16 +1138,9 @@ class UpdateRun {
         });
         if (overwrite) this.settleTruncation(node.name);
         r.numOutputRows += q.kept;
-      } catch (e) {
-        if (e instanceof ExpectationViolationError) accumulate(r.expectations, e.perRule);
-        throw e;
       } finally {
         await this.dropTemp(rel);
       }
-    }).catch((e) => {
-      // Counts of a failed batch were already added in the handler.
-      if (e instanceof ExpectationViolationError && e.dataset === node.name) e.perRule = [];
-      throw e;
     });
     if (!(await this.exists(node.name))) {
       const empty = await this.probeEmpty(out);
@@ -1151,7 +1163,7 @@ class UpdateRun {
     };
     extra["num_upserted_rows"] = 0;
     extra["num_deleted_rows"] = 0;
-    r.numInputRows = await this.runStream(src, cp, async (df) => {
+    r.numInputRows = await this.runCountedStream(node, r, src, cp, async (df) => {
       await this.evaluateChecks(checks);
       const rel = await this.stageFrame(df);
       let kept = rel;
@@ -1165,16 +1177,10 @@ class UpdateRun {
         extra["num_upserted_rows"]! += res.upserts;
         extra["num_deleted_rows"]! += res.deletes;
         r.numOutputRows += res.upserts + res.deletes;
-      } catch (e) {
-        if (e instanceof ExpectationViolationError) accumulate(r.expectations, e.perRule);
-        throw e;
       } finally {
         if (kept !== rel) await this.dropTemp(kept);
         await this.dropTemp(rel);
       }
-    }).catch((e) => {
-      if (e instanceof ExpectationViolationError && e.dataset === node.name) e.perRule = [];
-      throw e;
     });
     if (!(await this.exists(node.name))) {
       const empty = await this.probeEmpty(src);
